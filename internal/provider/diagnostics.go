@@ -1,0 +1,44 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/iamkit/terraform-provider-iam/internal/client"
+)
+
+// addAPIError is the one place that turns a client error into a diagnostic. summary says what
+// failed ("Cannot create account member jane@example.com"); the detail says what the API answered
+// and what the user can do about it.
+func addAPIError(diags *diag.Diagnostics, summary string, err error) {
+	diags.AddError(summary, apiErrorDetail(err))
+}
+
+func apiErrorDetail(err error) string {
+	var advice string
+	switch {
+	case errors.Is(err, client.ErrUnauthorized):
+		advice = "The API refused the credentials. Check `api_token` (or CLOUDFLARE_API_TOKEN): it must be valid and " +
+			"allowed to read and edit account members and IAM user groups of this account."
+	case errors.Is(err, client.ErrRateLimited):
+		advice = "The API's rate limit (1200 requests per 5 minutes) was still exceeded after the retries. Wait a few " +
+			"minutes and run again, or lower `requests_per_second` or raise `max_retries` in the provider block."
+	case errors.Is(err, client.ErrAmbiguous):
+		advice = "The connection failed after the request was sent, so it may or may not have been applied. " +
+			"Run `terraform plan` to see what the account holds now; the next apply converges."
+	case errors.Is(err, client.ErrServer):
+		advice = "The API answered with a server error after the retries. Nothing more was changed; run again later."
+	case errors.Is(err, client.ErrNotFound):
+		advice = "The object does not exist (any more) in this account. Check the ID and account_id."
+	case errors.Is(err, client.ErrAlreadyExists):
+		advice = "An object with this identity already exists in the account. Import it instead of creating it."
+	case errors.Is(err, client.ErrValidation):
+		advice = "The API rejected the request; the message above names the value it did not accept."
+	}
+	if advice == "" {
+		return err.Error()
+	}
+	return fmt.Sprintf("%s\n\n%s", err.Error(), advice)
+}

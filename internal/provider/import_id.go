@@ -1,0 +1,75 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// importID is a parsed import identifier: "<account_id>/<key>" or, when the provider has a default
+// account, "<key>" alone. Key is a 32-hex ID or, for resources that allow it, a natural key (an
+// email, a group name; a name may itself contain "/").
+type importID struct {
+	Raw       string
+	AccountID string
+	Key       string
+	IsHexID   bool // Key has the shape of an API ID
+	formats   []string
+}
+
+// parseImportID is the one parser of import IDs. formats lists the accepted forms for errors,
+// e.g. []string{"<account_id>/<member_id>", "<account_id>/<email>"}.
+func parseImportID(raw, defaultAccountID string, formats []string) (importID, error) {
+	id := importID{Raw: raw, formats: formats}
+	if acct, key, found := strings.Cut(raw, "/"); found && accountIDPattern.MatchString(acct) {
+		id.AccountID, id.Key = acct, key
+	} else {
+		id.AccountID, id.Key = defaultAccountID, raw
+	}
+	switch {
+	case strings.TrimSpace(raw) == "":
+		return id, id.invalid("the import ID is empty")
+	case id.AccountID == "":
+		return id, id.invalid("it has no account ID and the provider sets none")
+	case strings.TrimSpace(id.Key) == "":
+		return id, id.invalid("the part after the account ID is empty")
+	}
+	id.IsHexID = hexIDPattern.MatchString(id.Key)
+	return id, nil
+}
+
+// invalid builds the error every bad import ID gets: why, the value received, the accepted forms.
+func (id importID) invalid(why string) error {
+	return fmt.Errorf("%s; got %q. Expected one of: %s. The account part may be left out when the provider sets account_id",
+		why, id.Raw, strings.Join(id.formats, ", "))
+}
+
+// importState parses the ID, lets resolve turn the key into the resource ID (looking up an email or
+// a name when needed, returning id.invalid(...) for a key of the wrong shape), and sets id and
+// account_id in state; Read fills in the rest.
+func importState(ctx context.Context, pd *providerData, req resource.ImportStateRequest, resp *resource.ImportStateResponse,
+	formats []string, resolve func(ctx context.Context, id importID) (string, error)) {
+	defaultAccount := ""
+	if pd != nil {
+		defaultAccount = pd.accountID
+	}
+	id, err := parseImportID(req.ID, defaultAccount, formats)
+	if err == nil && pd == nil {
+		err = errors.New("the provider is not configured")
+	}
+	var resourceID string
+	if err == nil {
+		resourceID, err = resolve(ctx, id)
+	}
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot import "+req.ID, err.Error())
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), types.StringValue(resourceID))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("account_id"), types.StringValue(id.AccountID))...)
+}

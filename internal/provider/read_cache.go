@@ -1,0 +1,131 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/iamkit/terraform-provider-iam/internal/client"
+)
+
+// directReadsBeforeListing is how many resources of one kind in one account are refreshed with a
+// GET each before the provider switches to one paged listing of the whole account (50 per page)
+// and answers the remaining refreshes from it. Small configurations keep costing one request per
+// resource; a configuration with hundreds of members costs a handful of GETs plus one request per
+// 50 members, instead of one request per member, which is what keeps large plans under the API's
+// rate limit.
+const directReadsBeforeListing = 5
+
+// readCache holds, for the life of one provider process (one terraform command), listings of the
+// account's members and groups. Every write through the provider invalidates the account's listing
+// of that kind, so a read never sees a state older than the provider's own last write. Nothing is
+// kept across processes.
+type readCache struct {
+	members *snapshots[client.Member]
+	groups  *snapshots[client.UserGroup]
+}
+
+func newReadCache() *readCache {
+	return &readCache{
+		members: newSnapshots(func(m client.Member) string { return m.ID }),
+		groups:  newSnapshots(func(g client.UserGroup) string { return g.ID }),
+	}
+}
+
+// Member returns one account member, from the account listing once enough members were read.
+func (c *readCache) Member(ctx context.Context, cl *client.Client, accountID, memberID string) (*client.Member, error) {
+	return c.members.get(ctx, accountID, memberID,
+		func() (*client.Member, error) { return cl.Members.Get(ctx, accountID, memberID) },
+		func() ([]client.Member, error) {
+			return client.Collect(cl.Members.List(ctx, accountID, client.MemberListOptions{}))
+		})
+}
+
+// Group returns one user group, from the account listing once enough groups were read.
+func (c *readCache) Group(ctx context.Context, cl *client.Client, accountID, groupID string) (*client.UserGroup, error) {
+	return c.groups.get(ctx, accountID, groupID,
+		func() (*client.UserGroup, error) { return cl.UserGroups.Get(ctx, accountID, groupID) },
+		func() ([]client.UserGroup, error) {
+			return client.Collect(cl.UserGroups.List(ctx, accountID, client.UserGroupListOptions{}))
+		})
+}
+
+// InvalidateMembers must be called after every write to the account's members.
+func (c *readCache) InvalidateMembers(accountID string) { c.members.invalidate(accountID) }
+
+// InvalidateGroups must be called after every write to the account's groups.
+func (c *readCache) InvalidateGroups(accountID string) { c.groups.invalidate(accountID) }
+
+type snapshots[T any] struct {
+	idOf     func(T) string
+	mu       sync.Mutex
+	accounts map[string]*snapshot[T]
+}
+
+type snapshot[T any] struct {
+	directReads int
+	loaded      chan struct{} // closed when items or err is set; nil until a listing starts
+	items       map[string]T
+	err         error
+}
+
+func newSnapshots[T any](idOf func(T) string) *snapshots[T] {
+	return &snapshots[T]{idOf: idOf, accounts: map[string]*snapshot[T]{}}
+}
+
+func (s *snapshots[T]) invalidate(accountID string) {
+	s.mu.Lock()
+	delete(s.accounts, accountID)
+	s.mu.Unlock()
+}
+
+func (s *snapshots[T]) get(ctx context.Context, accountID, id string, getOne func() (*T, error), listAll func() ([]T, error)) (*T, error) {
+	s.mu.Lock()
+	snap := s.accounts[accountID]
+	if snap == nil {
+		snap = &snapshot[T]{}
+		s.accounts[accountID] = snap
+	}
+	if snap.loaded == nil && snap.directReads < directReadsBeforeListing {
+		snap.directReads++
+		s.mu.Unlock()
+		return getOne()
+	}
+	loader := snap.loaded == nil
+	if loader {
+		snap.loaded = make(chan struct{})
+	}
+	s.mu.Unlock()
+
+	if loader {
+		items, err := listAll()
+		s.mu.Lock()
+		if err != nil {
+			snap.err = err
+			if s.accounts[accountID] == snap { // let the next read try again
+				delete(s.accounts, accountID)
+			}
+		} else {
+			snap.items = make(map[string]T, len(items))
+			for _, it := range items {
+				snap.items[s.idOf(it)] = it
+			}
+		}
+		close(snap.loaded)
+		s.mu.Unlock()
+	}
+
+	select {
+	case <-snap.loaded:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if snap.err != nil {
+		return nil, fmt.Errorf("listing the account to refresh %s: %w", id, snap.err)
+	}
+	it, ok := snap.items[id]
+	if !ok {
+		return nil, fmt.Errorf("%s is not in the account's listing: %w", id, client.ErrNotFound)
+	}
+	return &it, nil
+}
