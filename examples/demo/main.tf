@@ -10,6 +10,21 @@ terraform {
 
 provider "iam" {}
 
-output "provider_ready" {
-  value = "the iam provider is configured"
+# Look roles and permission groups up by name: configurations never hard-code their IDs.
+data "iam_roles" "all" {}
+
+data "iam_permission_groups" "dns_read" {
+  name = "DNS Read"
+}
+
+output "role_count" {
+  value = length(data.iam_roles.all.items)
+}
+
+output "administrator_role_id" {
+  value = data.iam_roles.all.ids_by_name["Administrator"]
+}
+
+output "dns_read_permission_group_id" {
+  value = data.iam_permission_groups.dns_read.id
 }

@@ -188,7 +188,7 @@ func (p *iamProvider) Resources(_ context.Context) []func() resource.Resource {
 }
 
 func (p *iamProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{NewRolesDataSource, NewPermissionGroupsDataSource}
 }
 
 // stringOrEnv returns the configured value, else the environment variable.

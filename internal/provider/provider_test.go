@@ -82,3 +82,5 @@ func (e *testEnv) Client(t testing.TB) *client.Client {
 	}
 	return c
 }
+
+func errorf(format string, args ...any) error { return fmt.Errorf(format, args...) }

@@ -1,0 +1,145 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// catalogEntry is one item of a read-only catalogue of the account (a role, a permission group).
+type catalogEntry struct {
+	ID          string
+	Name        string
+	Description string
+}
+
+// catalogDataSource serves the account's catalogues (roles, permission groups) with lookup by
+// name, so that configurations never hard-code their IDs. Every page of the catalogue is read.
+type catalogDataSource struct {
+	typeSuffix string // "roles"
+	noun       string // "role"
+	list       func(ctx context.Context, pd *providerData, accountID string) ([]catalogEntry, error)
+	pd         *providerData
+}
+
+type catalogModel struct {
+	AccountID types.String `tfsdk:"account_id"`
+	Name      types.String `tfsdk:"name"`
+	ID        types.String `tfsdk:"id"`
+	Items     types.List   `tfsdk:"items"`
+	IDsByName types.Map    `tfsdk:"ids_by_name"`
+}
+
+var catalogItemType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"id": types.StringType, "name": types.StringType, "description": types.StringType,
+}}
+
+func (d *catalogDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + d.typeSuffix
+}
+
+func (d *catalogDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: fmt.Sprintf("Looks up the account's %ss, every page of them, so that configurations refer to a %s by name "+
+			"instead of hard-coding its ID. With `name`, exactly one %s must match.", d.noun, d.noun, d.noun),
+		Attributes: map[string]schema.Attribute{
+			"account_id": schema.StringAttribute{
+				MarkdownDescription: "Account to read. Defaults to the provider's `account_id`.",
+				Optional:            true,
+				Validators:          []validator.String{accountIDValidator()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("Exact name of one %s; when set, `id` is its ID and `items` holds only it. "+
+					"No match is an error that lists the names available.", d.noun),
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
+			},
+			"id": schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("The ID of the %s named by `name`; the account ID when `name` is not set.", d.noun),
+				Computed:            true,
+			},
+			"items": schema.ListNestedAttribute{
+				MarkdownDescription: fmt.Sprintf("The %ss, sorted by name.", d.noun),
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":          schema.StringAttribute{Computed: true, MarkdownDescription: "ID."},
+					"name":        schema.StringAttribute{Computed: true, MarkdownDescription: "Name."},
+					"description": schema.StringAttribute{Computed: true, MarkdownDescription: "Description, when the API gives one."},
+				}},
+			},
+			"ids_by_name": schema.MapAttribute{
+				MarkdownDescription: fmt.Sprintf("Map from %s name to ID, for lookups such as `ids_by_name[\"Administrator\"]`.", d.noun),
+				Computed:            true,
+				ElementType:         types.StringType,
+			},
+		},
+	}
+}
+
+func (d *catalogDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.pd = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *catalogDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m catalogModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || d.pd == nil {
+		return
+	}
+	accountID := d.pd.resolveAccountID(m.AccountID, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	entries, err := d.list(ctx, d.pd, accountID)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot list the %ss of account %s", d.noun, accountID), err)
+		return
+	}
+	sort.Slice(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
+
+	m.ID = types.StringValue(accountID)
+	if name := m.Name.ValueString(); !m.Name.IsNull() {
+		var matched []catalogEntry
+		for _, e := range entries {
+			if e.Name == name {
+				matched = append(matched, e)
+			}
+		}
+		if len(matched) != 1 {
+			names := make([]string, 0, len(entries))
+			for _, e := range entries {
+				names = append(names, fmt.Sprintf("%q", e.Name))
+			}
+			what := "No " + d.noun + " is named"
+			if len(matched) > 1 {
+				what = fmt.Sprintf("%d %ss are named", len(matched), d.noun)
+			}
+			resp.Diagnostics.AddAttributeError(path.Root("name"), fmt.Sprintf("%s lookup found %d matches", d.noun, len(matched)),
+				fmt.Sprintf("%s %q in account %s. Names are exact and case-sensitive. Available: %s.", what, name, accountID, strings.Join(names, ", ")))
+			return
+		}
+		entries = matched
+		m.ID = types.StringValue(matched[0].ID)
+	}
+
+	items := make([]attr.Value, 0, len(entries))
+	byName := make(map[string]attr.Value, len(entries))
+	for _, e := range entries {
+		items = append(items, types.ObjectValueMust(catalogItemType.AttrTypes, map[string]attr.Value{
+			"id": types.StringValue(e.ID), "name": types.StringValue(e.Name), "description": types.StringValue(e.Description),
+		}))
+		byName[e.Name] = types.StringValue(e.ID)
+	}
+	m.Items = types.ListValueMust(catalogItemType, items)
+	m.IDsByName = types.MapValueMust(types.StringType, byName)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}

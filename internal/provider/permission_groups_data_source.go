@@ -1,0 +1,23 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+
+	"github.com/iamkit/terraform-provider-iam/internal/client"
+)
+
+// NewPermissionGroupsDataSource is the iam_permission_groups data source: the account's IAM
+// permission groups (the building blocks of policies), by name.
+func NewPermissionGroupsDataSource() datasource.DataSource {
+	return &catalogDataSource{typeSuffix: "permission_groups", noun: "permission group",
+		list: func(ctx context.Context, pd *providerData, accountID string) ([]catalogEntry, error) {
+			groups, err := client.Collect(pd.client.PermissionGroups.List(ctx, accountID))
+			entries := make([]catalogEntry, 0, len(groups))
+			for _, g := range groups {
+				entries = append(entries, catalogEntry{ID: g.ID, Name: g.Name})
+			}
+			return entries, err
+		}}
+}
