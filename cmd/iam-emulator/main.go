@@ -1,0 +1,103 @@
+// Command iam-emulator serves the account IAM API emulator on a loopback address.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/iamkit/terraform-provider-iam/internal/emulator"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free port)")
+	tokens := flag.String("token", "test-token", "accepted API token(s), comma-separated")
+	apiKey := flag.String("api-key", "", "accepted legacy API key (with -email)")
+	email := flag.String("email", "", "email of the legacy API key")
+	accounts := flag.String("account", emulator.DefaultAccountID, "account ID(s) that exist, comma-separated")
+	dataFile := flag.String("data", "", "keep the data in this JSON file across restarts")
+	urlFile := flag.String("url-file", "", "write the base URL to this file once listening")
+	allowAccept := flag.Bool("allow-direct-accept", false, `accept status "accepted" on member create (else error 1001)`)
+	rateLimit := flag.Int("rate-limit", 1200, "requests per -rate-window per credential (0 disables)")
+	rateWindow := flag.Duration("rate-window", 5*time.Minute, "rate-limit window")
+	newGroup404 := flag.Duration("new-group-404", 0, "a new group's /members answer 404 for this long")
+	f429 := flag.Float64("fault-429", 0, "share of requests answered 429 with Retry-After")
+	retryAfter := flag.Int("retry-after", 1, "Retry-After seconds of injected 429s")
+	f5xx := flag.Float64("fault-5xx", 0, "share of requests answered 500/502/503")
+	fSlow := flag.Float64("fault-slow", 0, "share of requests delayed by -slow-delay")
+	slowDelay := flag.Duration("slow-delay", 2*time.Second, "delay of slow responses")
+	fDropBefore := flag.Float64("fault-drop-before", 0, "share of connections dropped before processing")
+	fDropAfter := flag.Float64("fault-drop-after", 0, "share of connections dropped after processing (the ambiguous case)")
+	seed := flag.Int64("fault-seed", 1, "seed of the fault generator")
+	verbose := flag.Bool("v", false, "log one line per request to stderr (never credentials)")
+	flag.Parse()
+
+	host, _, err := net.SplitHostPort(*listen)
+	if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
+		log.Fatalf("iam-emulator: -listen %q must be a loopback address such as 127.0.0.1:8080", *listen)
+	}
+	srv, err := emulator.New(emulator.Options{
+		Tokens: splitList(*tokens), APIKey: *apiKey, Email: *email, Accounts: splitList(*accounts),
+		AllowDirectAccept: *allowAccept, RateLimit: *rateLimit, RateWindow: *rateWindow,
+		NewGroupMembers404For: *newGroup404, DataFile: *dataFile,
+	})
+	if err != nil {
+		log.Fatalf("iam-emulator: %v", err)
+	}
+	srv.SetFaults(emulator.Faults{Seed: *seed, RateLimitRatio: *f429, RetryAfterSeconds: *retryAfter, ServerErrorRatio: *f5xx,
+		SlowRatio: *fSlow, SlowDelay: *slowDelay, DropBeforeRatio: *fDropBefore, DropAfterRatio: *fDropAfter})
+
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		log.Fatalf("iam-emulator: %v", err)
+	}
+	url := "http://" + ln.Addr().String()
+	var handler http.Handler = srv
+	if *verbose {
+		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			srv.ServeHTTP(w, r)
+			reqs := srv.Requests()
+			if len(reqs) > 0 {
+				last := reqs[len(reqs)-1]
+				fmt.Fprintf(os.Stderr, "%s %s %d %s\n", last.Method, last.Path, last.Status, last.Fault)
+			}
+		})
+	}
+	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Printf("iam-emulator listening on %s\n", url)
+	if *urlFile != "" {
+		if err := os.WriteFile(*urlFile, []byte(url), 0o600); err != nil {
+			log.Fatalf("iam-emulator: %v", err)
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = hs.Shutdown(shutdown)
+	}()
+	if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Fatalf("iam-emulator: %v", err)
+	}
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,311 @@
+// Package client is the typed client of the account IAM API in the Cloudflare v4 shape: one small
+// service per endpoint family, pagination as iterators, errors as typed values, and one request
+// path (Client.do) that every call goes through for auth, rate limiting, retries and logging.
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-retryablehttp"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"golang.org/x/time/rate"
+)
+
+// DefaultBaseURL is the public API.
+const DefaultBaseURL = "https://api.cloudflare.com/client/v4"
+
+const (
+	defaultMaxRetries        = 4
+	defaultRequestsPerSecond = 4.0 // 1200 requests per 5 minutes
+	defaultTimeout           = 30 * time.Second
+	maxResponseBytes         = 16 << 20
+	logSubsystem             = "iam_client"
+)
+
+// Config configures a Client. Exactly one credential scheme: APIToken, or APIKey with Email.
+type Config struct {
+	BaseURL           string
+	APIToken          string
+	APIKey, Email     string
+	MaxRetries        int     // 0 means the default (4); negative disables retries
+	RequestsPerSecond float64 // 0 means the default (4)
+	Timeout           time.Duration
+	UserAgent         string
+	HTTPClient        *http.Client
+	// RetryWaitMin and RetryWaitMax bound the backoff between retries (default 1 s and 30 s); a
+	// Retry-After header from the API wins over them.
+	RetryWaitMin, RetryWaitMax time.Duration
+}
+
+// Stats counts what the client did, for tests and benchmarks.
+type Stats struct {
+	Requests    int64 // HTTP attempts sent
+	Retries     int64
+	RateLimited int64 // HTTP 429 answers seen
+}
+
+// Client is safe for concurrent use; its limiter is shared by every call.
+type Client struct {
+	Members          *MembersService
+	UserGroups       *UserGroupsService
+	GroupMembers     *GroupMembersService
+	Roles            *RolesService
+	PermissionGroups *PermissionGroupsService
+	ResourceGroups   *ResourceGroupsService
+
+	cfg        Config
+	base       *url.URL
+	http       *retryablehttp.Client
+	limiter    *rate.Limiter
+	configured rate.Limit
+	requests   atomic.Int64
+	retries    atomic.Int64
+	limited    atomic.Int64
+}
+
+// New validates cfg and builds a client.
+func New(cfg Config) (*Client, error) {
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	base, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
+	if err != nil || base.Host == "" || (base.Scheme != "https" && base.Scheme != "http") {
+		return nil, fmt.Errorf("base_url %q is not an absolute http(s) URL", cfg.BaseURL)
+	}
+	if base.Scheme == "http" && !isLoopback(base.Hostname()) {
+		return nil, fmt.Errorf("base_url %q uses plain http to a non-loopback host; use https", cfg.BaseURL)
+	}
+	switch {
+	case cfg.APIToken != "" && (cfg.APIKey != "" || cfg.Email != ""):
+		return nil, errors.New("use either an API token or an API key with its email, not both")
+	case cfg.APIToken == "" && (cfg.APIKey == "" || cfg.Email == ""):
+		return nil, errors.New("credentials missing: set an API token, or an API key together with its email")
+	}
+	if cfg.MaxRetries == 0 {
+		cfg.MaxRetries = defaultMaxRetries
+	} else if cfg.MaxRetries < 0 {
+		cfg.MaxRetries = 0
+	}
+	if cfg.RequestsPerSecond <= 0 {
+		cfg.RequestsPerSecond = defaultRequestsPerSecond
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = defaultTimeout
+	}
+	if cfg.RetryWaitMin <= 0 {
+		cfg.RetryWaitMin = time.Second
+	}
+	if cfg.RetryWaitMax <= 0 {
+		cfg.RetryWaitMax = 30 * time.Second
+	}
+	if cfg.UserAgent == "" {
+		cfg.UserAgent = "terraform-provider-iam"
+	}
+	c := &Client{cfg: cfg, base: base, configured: rate.Limit(cfg.RequestsPerSecond)}
+	c.limiter = rate.NewLimiter(c.configured, max(1, int(cfg.RequestsPerSecond)))
+
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	} else {
+		copied := *hc
+		hc = &copied
+	}
+	if hc.Transport == nil {
+		hc.Transport = http.DefaultTransport
+	}
+	hc.Timeout = cfg.Timeout
+	hc.Transport = &limitedTransport{next: hc.Transport, c: c}
+	rc := retryablehttp.NewClient()
+	rc.HTTPClient = hc
+	rc.Logger = nil // the client logs each attempt itself, with credentials masked
+	rc.RetryMax = cfg.MaxRetries
+	rc.RetryWaitMin, rc.RetryWaitMax = cfg.RetryWaitMin, cfg.RetryWaitMax
+	rc.CheckRetry = c.checkRetry
+	rc.Backoff = backoff
+	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler // decode the last answer's envelope ourselves
+	c.http = rc
+
+	c.Members = &MembersService{c: c}
+	c.UserGroups = &UserGroupsService{c: c}
+	c.GroupMembers = &GroupMembersService{c: c}
+	c.Roles = &RolesService{c: c}
+	c.PermissionGroups = &PermissionGroupsService{c: c}
+	c.ResourceGroups = &ResourceGroupsService{c: c}
+	return c, nil
+}
+
+// BaseURL is the API base URL in use.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// Stats returns the counters so far.
+func (c *Client) Stats() Stats {
+	return Stats{Requests: c.requests.Load(), Retries: c.retries.Load(), RateLimited: c.limited.Load()}
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// limitedTransport waits on the shared limiter before every attempt, retries included, and reads
+// the API's rate-limit headers to slow down before the API starts answering 429.
+type limitedTransport struct {
+	next http.RoundTripper
+	c    *Client
+}
+
+func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := t.c.limiter.Wait(req.Context()); err != nil {
+		return nil, err
+	}
+	t.c.requests.Add(1)
+	resp, err := t.next.RoundTrip(req)
+	if err == nil {
+		t.c.adaptRate(resp.Header.Get("Ratelimit"))
+	}
+	return resp, err
+}
+
+type envelope struct {
+	Success    *bool           `json:"success"`
+	Errors     []ErrorDetail   `json:"errors"`
+	Messages   []ErrorDetail   `json:"messages"`
+	Result     json.RawMessage `json:"result"`
+	ResultInfo *ResultInfo     `json:"result_info"`
+}
+
+type ctxKey int
+
+const (
+	methodKey ctxKey = iota
+	idempotentPostKey
+)
+
+// do is the one request path. body, when not nil, is sent as JSON; the envelope's result is
+// decoded into out. POST requests are sent at most once unless the API provably did not process
+// them (HTTP 429, or a connection that was never established); see checkRetry.
+func (c *Client) do(ctx context.Context, method, path string, query url.Values, body, out any) (*ResultInfo, error) {
+	u := *c.base
+	u.Path = c.base.Path + path
+	u.RawQuery = query.Encode()
+	var payload []byte
+	if body != nil {
+		var err error
+		if payload, err = json.Marshal(body); err != nil {
+			return nil, fmt.Errorf("encoding the %s %s body: %w", method, path, err)
+		}
+	}
+	ctx = context.WithValue(ctx, methodKey, method)
+	req, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), payload)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("User-Agent", c.cfg.UserAgent)
+	if c.cfg.APIToken != "" {
+		req.Header.Set("Authorization", "Bearer "+c.cfg.APIToken)
+	} else {
+		req.Header.Set("X-Auth-Key", c.cfg.APIKey)
+		req.Header.Set("X-Auth-Email", c.cfg.Email)
+	}
+
+	logCtx := c.maskedLogContext(ctx)
+	start := time.Now()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		tflog.SubsystemDebug(logCtx, logSubsystem, "API request failed", map[string]any{"method": method, "path": path, "error": err.Error()})
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, fmt.Errorf("%s %s: %w", method, path, ctxErr)
+		}
+		if method == http.MethodGet || isDialError(err) {
+			return nil, fmt.Errorf("%s %s: %w", method, path, err)
+		}
+		return nil, &ambiguousError{Method: method, Path: path, Err: err}
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
+	tflog.SubsystemDebug(logCtx, logSubsystem, "API request", map[string]any{
+		"method": method, "path": path, "query": u.RawQuery, "status": resp.StatusCode, "duration_ms": time.Since(start).Milliseconds(),
+	})
+	tflog.SubsystemTrace(logCtx, logSubsystem, "API exchange", map[string]any{"request_body": string(payload), "response_body": string(raw)})
+	if err != nil {
+		if method == http.MethodGet {
+			return nil, fmt.Errorf("%s %s: reading the response: %w", method, path, err)
+		}
+		return nil, &ambiguousError{Method: method, Path: path, Err: err}
+	}
+	if len(raw) > maxResponseBytes {
+		return nil, fmt.Errorf("%s %s: response larger than %d bytes", method, path, maxResponseBytes)
+	}
+	return decodeEnvelope(method, path, resp, raw, out)
+}
+
+// decodeEnvelope turns one HTTP answer into the result, or an *APIError.
+func decodeEnvelope(method, path string, resp *http.Response, raw []byte, out any) (*ResultInfo, error) {
+	var env envelope
+	if err := json.Unmarshal(raw, &env); err != nil || (env.Success == nil && env.Errors == nil && env.Result == nil) {
+		if resp.StatusCode >= 400 {
+			return nil, &APIError{StatusCode: resp.StatusCode, Method: method, Path: path, RetryAfter: retryAfter(resp)}
+		}
+		return nil, fmt.Errorf("%s %s: HTTP %d answered with something that is not the API's JSON envelope: %q",
+			method, path, resp.StatusCode, snippet(raw))
+	}
+	if resp.StatusCode >= 400 || env.Success == nil || !*env.Success {
+		status := resp.StatusCode
+		if status < 400 {
+			status = http.StatusBadRequest // success:false on a 2xx is still a refusal
+		}
+		return nil, &APIError{StatusCode: status, Method: method, Path: path, Errors: env.Errors, Messages: env.Messages, RetryAfter: retryAfter(resp)}
+	}
+	if out != nil && len(env.Result) > 0 && string(env.Result) != "null" {
+		if err := json.Unmarshal(env.Result, out); err != nil {
+			return nil, fmt.Errorf("%s %s: decoding the result: %w", method, path, err)
+		}
+	}
+	return env.ResultInfo, nil
+}
+
+func snippet(b []byte) string {
+	const n = 200
+	if len(b) > n {
+		return string(b[:n]) + "…"
+	}
+	return string(b)
+}
+
+// maskedLogContext makes sure no credential can reach a log line, whatever field carries it.
+func (c *Client) maskedLogContext(ctx context.Context) context.Context {
+	ctx = tflog.NewSubsystem(ctx, logSubsystem)
+	for _, secret := range []string{c.cfg.APIToken, c.cfg.APIKey} {
+		if secret != "" {
+			ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, logSubsystem, secret)
+			ctx = tflog.SubsystemMaskMessageStrings(ctx, logSubsystem, secret)
+			ctx = tflog.MaskAllFieldValuesStrings(ctx, secret)
+			ctx = tflog.MaskMessageStrings(ctx, secret)
+		}
+	}
+	return ctx
+}
+
+func isDialError(err error) bool {
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
+}
+

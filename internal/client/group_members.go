@@ -1,0 +1,63 @@
+package client
+
+import (
+	"context"
+	"iter"
+	"net/http"
+	"net/url"
+)
+
+// GroupMembersService is /accounts/{account_id}/iam/user_groups/{user_group_id}/members. Its
+// write bodies are bare JSON arrays of {"id"} objects.
+type GroupMembersService struct{ c *Client }
+
+const groupMembersPerPage = 500 // the API's maximum
+
+func groupMembersPath(accountID, groupID string) string {
+	return userGroupsPath(accountID) + "/" + url.PathEscape(groupID) + "/members"
+}
+
+// List reads every member of the group, across all pages.
+func (s *GroupMembersService) List(ctx context.Context, accountID, groupID string) iter.Seq2[GroupMember, error] {
+	return list[GroupMember](ctx, s.c, groupMembersPath(accountID, groupID), nil, groupMembersPerPage)
+}
+
+// ListAll collects List; any failed page is an error, never a partial (or empty) set.
+func (s *GroupMembersService) ListAll(ctx context.Context, accountID, groupID string) ([]GroupMember, error) {
+	return Collect(s.List(ctx, accountID, groupID))
+}
+
+// Get reads one member of the group.
+func (s *GroupMembersService) Get(ctx context.Context, accountID, groupID, memberID string) (*GroupMember, error) {
+	var m GroupMember
+	if _, err := s.c.do(ctx, http.MethodGet, groupMembersPath(accountID, groupID)+"/"+url.PathEscape(memberID), nil, nil, &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// Create adds members to the group (POST). Adding a member twice is harmless on the API's side,
+// so this POST is retried like an idempotent request.
+func (s *GroupMembersService) Create(ctx context.Context, accountID, groupID string, memberIDs []string) ([]GroupMember, error) {
+	ctx = context.WithValue(ctx, idempotentPostKey, true)
+	var out []GroupMember
+	if _, err := s.c.do(ctx, http.MethodPost, groupMembersPath(accountID, groupID), nil, idRefs(memberIDs), &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Update replaces the whole set of members with one PUT; an empty slice empties the group.
+func (s *GroupMembersService) Update(ctx context.Context, accountID, groupID string, memberIDs []string) ([]GroupMember, error) {
+	var out []GroupMember
+	if _, err := s.c.do(ctx, http.MethodPut, groupMembersPath(accountID, groupID), nil, idRefs(memberIDs), &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Delete removes one member from the group.
+func (s *GroupMembersService) Delete(ctx context.Context, accountID, groupID, memberID string) error {
+	_, err := s.c.do(ctx, http.MethodDelete, groupMembersPath(accountID, groupID)+"/"+url.PathEscape(memberID), nil, nil, nil)
+	return err
+}

@@ -1,0 +1,125 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"net/http"
+	"net/url"
+)
+
+// UserGroupsService is /accounts/{account_id}/iam/user_groups.
+type UserGroupsService struct{ c *Client }
+
+// UserGroupListOptions filters a listing of groups.
+type UserGroupListOptions struct {
+	ID, Name, FuzzyName string
+	PerPage             int // default 50
+}
+
+// UserGroupCreate is the body of a new group.
+type UserGroupCreate struct {
+	Name     string
+	Policies []PolicyInput
+}
+
+// UserGroupUpdate changes a group; a nil field is not sent and stays as it is.
+type UserGroupUpdate struct {
+	Name     *string
+	Policies *[]PolicyInput
+}
+
+func userGroupsPath(accountID string) string {
+	return "/accounts/" + url.PathEscape(accountID) + "/iam/user_groups"
+}
+
+// List reads every group of the account that matches opts.
+func (s *UserGroupsService) List(ctx context.Context, accountID string, opts UserGroupListOptions) iter.Seq2[UserGroup, error] {
+	q := url.Values{}
+	for k, v := range map[string]string{"id": opts.ID, "name": opts.Name, "fuzzyName": opts.FuzzyName} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	perPage := opts.PerPage
+	if perPage == 0 {
+		perPage = 50
+	}
+	return list[UserGroup](ctx, s.c, userGroupsPath(accountID), q, perPage)
+}
+
+// Get reads one group.
+func (s *UserGroupsService) Get(ctx context.Context, accountID, groupID string) (*UserGroup, error) {
+	var g UserGroup
+	if _, err := s.c.do(ctx, http.MethodGet, userGroupsPath(accountID)+"/"+url.PathEscape(groupID), nil, nil, &g); err != nil {
+		return nil, err
+	}
+	return &g, nil
+}
+
+// Create makes a group. Group names are unique in an account, so after an ambiguous failure Create
+// looks the name up before it sends the POST a second time (see MembersService.Create).
+func (s *UserGroupsService) Create(ctx context.Context, accountID string, in UserGroupCreate) (*UserGroup, error) {
+	body := map[string]any{"name": in.Name, "policies": nonNilPolicies(in.Policies)}
+	var g UserGroup
+	_, err := s.c.do(ctx, http.MethodPost, userGroupsPath(accountID), nil, body, &g)
+	if err == nil {
+		return &g, nil
+	}
+	if !errors.Is(err, ErrAmbiguous) && !errors.Is(err, ErrServer) {
+		return nil, err
+	}
+	if found, ferr := s.FindByName(ctx, accountID, in.Name); ferr == nil {
+		return found, nil
+	} else if !errors.Is(ferr, ErrNotFound) {
+		return nil, errors.Join(err, ferr)
+	}
+	if _, err := s.c.do(ctx, http.MethodPost, userGroupsPath(accountID), nil, body, &g); err != nil {
+		return nil, err
+	}
+	return &g, nil
+}
+
+// Update changes the name and/or the policies of a group. Policy IDs are never sent: the API
+// issues new ones on every write and rejects old ones.
+func (s *UserGroupsService) Update(ctx context.Context, accountID, groupID string, in UserGroupUpdate) (*UserGroup, error) {
+	body := map[string]any{}
+	if in.Name != nil {
+		body["name"] = *in.Name
+	}
+	if in.Policies != nil {
+		body["policies"] = nonNilPolicies(*in.Policies)
+	}
+	var g UserGroup
+	if _, err := s.c.do(ctx, http.MethodPut, userGroupsPath(accountID)+"/"+url.PathEscape(groupID), nil, body, &g); err != nil {
+		return nil, err
+	}
+	return &g, nil
+}
+
+// Delete removes a group and its memberships.
+func (s *UserGroupsService) Delete(ctx context.Context, accountID, groupID string) error {
+	_, err := s.c.do(ctx, http.MethodDelete, userGroupsPath(accountID)+"/"+url.PathEscape(groupID), nil, nil, nil)
+	return err
+}
+
+// FindByName returns the group with exactly this name, or ErrNotFound.
+func (s *UserGroupsService) FindByName(ctx context.Context, accountID, name string) (*UserGroup, error) {
+	for g, err := range s.List(ctx, accountID, UserGroupListOptions{Name: name}) {
+		if err != nil {
+			return nil, err
+		}
+		if g.Name == name {
+			return &g, nil
+		}
+	}
+	return nil, &APIError{StatusCode: http.StatusNotFound, Method: http.MethodGet, Path: userGroupsPath(accountID),
+		Errors: []ErrorDetail{{Code: 1003, Message: "no user group named " + name}}}
+}
+
+func nonNilPolicies(p []PolicyInput) []PolicyInput {
+	if p == nil {
+		return []PolicyInput{}
+	}
+	return p
+}

@@ -1,0 +1,172 @@
+package emulator
+
+import (
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// FaultKind names an injected fault.
+type FaultKind string
+
+// The faults the emulator can inject.
+const (
+	FaultRateLimit   FaultKind = "rate_limit"   // HTTP 429 with Retry-After, before processing
+	FaultServerError FaultKind = "server_error" // HTTP 500/502/503, before processing
+	FaultSlow        FaultKind = "slow"         // delay, then process normally
+	FaultDropBefore  FaultKind = "drop_before"  // close the connection without processing
+	FaultDropAfter   FaultKind = "drop_after"   // process, then close the connection without answering
+)
+
+// Faults injects faults into a share of requests, drawn from a seeded generator.
+type Faults struct {
+	Seed                int64
+	RateLimitRatio      float64
+	RetryAfterSeconds   int // default 1
+	ServerErrorRatio    float64
+	ServerErrorStatuses []int // default 500, 502, 503
+	SlowRatio           float64
+	SlowDelay           time.Duration
+	DropBeforeRatio     float64
+	DropAfterRatio      float64
+	Methods             []string // only these methods; empty for all
+	PathContains        string   // only paths containing this; empty for all
+}
+
+type oneShot struct {
+	n     int
+	kind  FaultKind
+	match func(*http.Request) bool
+}
+
+type faultState struct {
+	cfg      Faults
+	rng      *rand.Rand
+	oneShots []*oneShot
+	injected map[FaultKind]int
+}
+
+func (f *faultState) init() {
+	f.rng = rand.New(rand.NewPCG(1, 2)) // #nosec G404 -- fault injection, not security
+	f.injected = map[FaultKind]int{}
+}
+
+// SetFaults replaces the random fault configuration (the zero value turns it off).
+func (s *Server) SetFaults(f Faults) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults.cfg = f
+	s.faults.rng = rand.New(rand.NewPCG(uint64(f.Seed), 7)) // #nosec G404,G115 -- fault injection
+}
+
+// InjectNext makes the next n requests that match (nil matches all) fail with kind.
+func (s *Server) InjectNext(n int, kind FaultKind, match func(*http.Request) bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults.oneShots = append(s.faults.oneShots, &oneShot{n: n, kind: kind, match: match})
+}
+
+// FaultsInjected counts the faults injected so far, by kind.
+func (s *Server) FaultsInjected() map[FaultKind]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[FaultKind]int{}
+	for k, v := range s.faults.injected {
+		out[k] = v
+	}
+	return out
+}
+
+func (s *Server) nextFault(r *http.Request) FaultKind {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := &s.faults
+	for i, o := range f.oneShots {
+		if o.match == nil || o.match(r) {
+			o.n--
+			if o.n <= 0 {
+				f.oneShots = slices.Delete(f.oneShots, i, i+1)
+			}
+			f.injected[o.kind]++
+			return o.kind
+		}
+	}
+	c := f.cfg
+	if len(c.Methods) > 0 && !slices.Contains(c.Methods, r.Method) || c.PathContains != "" && !strings.Contains(r.URL.Path, c.PathContains) {
+		return ""
+	}
+	x := f.rng.Float64()
+	for _, k := range []struct {
+		ratio float64
+		kind  FaultKind
+	}{{c.RateLimitRatio, FaultRateLimit}, {c.ServerErrorRatio, FaultServerError}, {c.SlowRatio, FaultSlow},
+		{c.DropBeforeRatio, FaultDropBefore}, {c.DropAfterRatio, FaultDropAfter}} {
+		if x < k.ratio {
+			f.injected[k.kind]++
+			return k.kind
+		}
+		x -= k.ratio
+	}
+	return ""
+}
+
+// applyFault acts out a fault; it returns true when the request is finished.
+func (s *Server) applyFault(kind FaultKind, w *statusRecorder, r *http.Request) bool {
+	s.mu.Lock()
+	c := s.faults.cfg
+	status := http.StatusServiceUnavailable
+	if len(c.ServerErrorStatuses) > 0 {
+		status = c.ServerErrorStatuses[s.faults.rng.IntN(len(c.ServerErrorStatuses))]
+	} else {
+		status = []int{500, 502, 503}[s.faults.rng.IntN(3)]
+	}
+	s.mu.Unlock()
+	switch kind {
+	case FaultRateLimit:
+		ra := c.RetryAfterSeconds
+		if ra <= 0 {
+			ra = 1
+		}
+		w.Header().Set("Retry-After", strconv.Itoa(ra))
+		writeError(w, http.StatusTooManyRequests, 971, "Please wait and consider throttling your request speed")
+		return true
+	case FaultServerError:
+		writeError(w, status, 10002, "An unknown error has occurred")
+		return true
+	case FaultSlow:
+		d := c.SlowDelay
+		if d <= 0 {
+			d = 2 * time.Second
+		}
+		select {
+		case <-time.After(d):
+		case <-r.Context().Done():
+		}
+		return false
+	case FaultDropBefore:
+		w.status = 0
+		drop(w)
+		return true
+	case FaultDropAfter:
+		s.mux.ServeHTTP(httptest.NewRecorder(), r) // processed, but the answer never arrives
+		w.status = 0
+		drop(w)
+		return true
+	}
+	return false
+}
+
+func drop(w http.ResponseWriter) {
+	if hj, ok := w.(*statusRecorder).ResponseWriter.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler) // closes the connection when hijacking is not available
+}
+
