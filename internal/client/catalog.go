@@ -18,7 +18,9 @@ type ResourceGroupsService struct{ c *Client }
 
 const catalogPerPage = 50
 
-func accountPath(accountID, rest string) string { return "/accounts/" + url.PathEscape(accountID) + rest }
+func accountPath(accountID, rest string) string {
+	return "/accounts/" + url.PathEscape(accountID) + rest
+}
 
 func getOne[T any](ctx context.Context, c *Client, path string) (*T, error) {
 	var v T

@@ -32,7 +32,9 @@ type MemberUpdate struct {
 	Policies []PolicyInput
 }
 
-func membersPath(accountID string) string { return "/accounts/" + url.PathEscape(accountID) + "/members" }
+func membersPath(accountID string) string {
+	return "/accounts/" + url.PathEscape(accountID) + "/members"
+}
 
 // List reads every member of the account.
 func (s *MembersService) List(ctx context.Context, accountID string, opts MemberListOptions) iter.Seq2[Member, error] {

@@ -169,4 +169,3 @@ func drop(w http.ResponseWriter) {
 	}
 	panic(http.ErrAbortHandler) // closes the connection when hijacking is not available
 }
-

@@ -220,7 +220,9 @@ func (s *Server) readMemberRefs(w http.ResponseWriter, r *http.Request) ([]strin
 	return ids, true
 }
 
-func (s *Server) addGroupMembers(w http.ResponseWriter, r *http.Request) { s.writeGroupMembers(w, r, false) }
+func (s *Server) addGroupMembers(w http.ResponseWriter, r *http.Request) {
+	s.writeGroupMembers(w, r, false)
+}
 
 func (s *Server) replaceGroupMembers(w http.ResponseWriter, r *http.Request) {
 	s.writeGroupMembers(w, r, true)
