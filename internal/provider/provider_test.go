@@ -76,7 +76,8 @@ provider "iam" {
 // Client talks to the emulator directly, for changes made outside Terraform.
 func (e *testEnv) Client(t testing.TB) *client.Client {
 	t.Helper()
-	c, err := client.New(client.Config{BaseURL: e.URL, APIToken: testToken})
+	// A high rate keeps tests fast; the limiter itself is tested in the client package.
+	c, err := client.New(client.Config{BaseURL: e.URL, APIToken: testToken, RequestsPerSecond: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
