@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"net/http"
@@ -19,6 +20,16 @@ import (
 )
 
 func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		log.Fatalf("iam-emulator: %v", err)
+	}
+}
+
+// run serves until ctx ends. It prints one line, "iam-emulator listening on URL", that scripts parse.
+func run(ctx context.Context, args []string, stdout io.Writer) error {
+	flag := flag.NewFlagSet("iam-emulator", flag.ContinueOnError)
 	listen := flag.String("listen", "127.0.0.1:0", "loopback address to listen on (port 0 picks a free port)")
 	tokens := flag.String("token", "test-token", "accepted API token(s), comma-separated")
 	apiKey := flag.String("api-key", "", "accepted legacy API key (with -email)")
@@ -39,11 +50,13 @@ func main() {
 	fDropAfter := flag.Float64("fault-drop-after", 0, "share of connections dropped after processing (the ambiguous case)")
 	seed := flag.Int64("fault-seed", 1, "seed of the fault generator")
 	verbose := flag.Bool("v", false, "log one line per request to stderr (never credentials)")
-	flag.Parse()
+	if err := flag.Parse(args); err != nil {
+		return err
+	}
 
 	host, _, err := net.SplitHostPort(*listen)
 	if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
-		log.Fatalf("iam-emulator: -listen %q must be a loopback address such as 127.0.0.1:8080", *listen)
+		return fmt.Errorf("-listen %q must be a loopback address such as 127.0.0.1:8080", *listen)
 	}
 	srv, err := emulator.New(emulator.Options{
 		Tokens: splitList(*tokens), APIKey: *apiKey, Email: *email, Accounts: splitList(*accounts),
@@ -51,14 +64,14 @@ func main() {
 		NewGroupMembers404For: *newGroup404, DataFile: *dataFile,
 	})
 	if err != nil {
-		log.Fatalf("iam-emulator: %v", err)
+		return err
 	}
 	srv.SetFaults(emulator.Faults{Seed: *seed, RateLimitRatio: *f429, RetryAfterSeconds: *retryAfter, ServerErrorRatio: *f5xx,
 		SlowRatio: *fSlow, SlowDelay: *slowDelay, DropBeforeRatio: *fDropBefore, DropAfterRatio: *fDropAfter})
 
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
-		log.Fatalf("iam-emulator: %v", err)
+		return err
 	}
 	url := "http://" + ln.Addr().String()
 	var handler http.Handler = srv
@@ -73,14 +86,13 @@ func main() {
 		})
 	}
 	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	fmt.Printf("iam-emulator listening on %s\n", url)
+	fmt.Fprintf(stdout, "iam-emulator listening on %s\n", url)
 	if *urlFile != "" {
 		if err := os.WriteFile(*urlFile, []byte(url), 0o600); err != nil {
-			log.Fatalf("iam-emulator: %v", err)
+			_ = ln.Close()
+			return err
 		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	go func() {
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -88,8 +100,9 @@ func main() {
 		_ = hs.Shutdown(shutdown)
 	}()
 	if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		log.Fatalf("iam-emulator: %v", err)
+		return err
 	}
+	return nil
 }
 
 func splitList(s string) []string {
