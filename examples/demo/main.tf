@@ -10,21 +10,40 @@ terraform {
 
 provider "iam" {}
 
-# Look roles and permission groups up by name: configurations never hard-code their IDs.
+# Look roles, permission groups and resource groups up by name: never hard-code their IDs.
 data "iam_roles" "all" {}
 
-data "iam_permission_groups" "dns_read" {
-  name = "DNS Read"
+data "iam_permission_groups" "all" {}
+
+data "iam_resource_groups" "production" {
+  name = "production zones"
 }
 
-output "role_count" {
-  value = length(data.iam_roles.all.items)
+resource "iam_user_group" "sre" {
+  name = "sre"
+  policies = [{
+    access = "allow"
+    permission_groups = [
+      data.iam_permission_groups.all.ids_by_name["DNS Write"],
+      data.iam_permission_groups.all.ids_by_name["Zone Read"],
+    ]
+    resource_groups = [data.iam_resource_groups.production.id]
+  }]
+}
+
+resource "iam_user_group" "auditors" {
+  name = "auditors"
+  policies = [{
+    access            = "allow"
+    permission_groups = [data.iam_permission_groups.all.ids_by_name["Analytics Read"]]
+    resource_groups   = [data.iam_resource_groups.production.id]
+  }]
 }
 
 output "administrator_role_id" {
   value = data.iam_roles.all.ids_by_name["Administrator"]
 }
 
-output "dns_read_permission_group_id" {
-  value = data.iam_permission_groups.dns_read.id
+output "groups" {
+  value = { for g in [iam_user_group.sre, iam_user_group.auditors] : g.name => g.id }
 }

@@ -184,11 +184,11 @@ func (p *iamProvider) Configure(ctx context.Context, req provider.ConfigureReque
 }
 
 func (p *iamProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{NewUserGroupResource}
 }
 
 func (p *iamProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewRolesDataSource, NewPermissionGroupsDataSource}
+	return []func() datasource.DataSource{NewRolesDataSource, NewPermissionGroupsDataSource, NewResourceGroupsDataSource}
 }
 
 // stringOrEnv returns the configured value, else the environment variable.

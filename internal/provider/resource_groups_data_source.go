@@ -1,0 +1,23 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+
+	"github.com/iamkit/terraform-provider-iam/internal/client"
+)
+
+// NewResourceGroupsDataSource is the iam_resource_groups data source: the account's IAM resource
+// groups (what a policy's permissions apply to), by name.
+func NewResourceGroupsDataSource() datasource.DataSource {
+	return &catalogDataSource{typeSuffix: "resource_groups", noun: "resource group",
+		list: func(ctx context.Context, pd *providerData, accountID string) ([]catalogEntry, error) {
+			groups, err := client.Collect(pd.client.ResourceGroups.List(ctx, accountID))
+			entries := make([]catalogEntry, 0, len(groups))
+			for _, g := range groups {
+				entries = append(entries, catalogEntry{ID: g.ID, Name: g.Name})
+			}
+			return entries, err
+		}}
+}

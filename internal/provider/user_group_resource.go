@@ -1,0 +1,200 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/iamkit/terraform-provider-iam/internal/client"
+)
+
+var (
+	_ resource.ResourceWithImportState = (*userGroupResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*userGroupResource)(nil)
+)
+
+// NewUserGroupResource is the iam_user_group resource.
+func NewUserGroupResource() resource.Resource { return &userGroupResource{} }
+
+type userGroupResource struct{ pd *providerData }
+
+type userGroupModel struct {
+	ID         types.String `tfsdk:"id"`
+	AccountID  types.String `tfsdk:"account_id"`
+	Name       types.String `tfsdk:"name"`
+	Policies   types.Set    `tfsdk:"policies"`
+	CreatedOn  types.String `tfsdk:"created_on"`
+	ModifiedOn types.String `tfsdk:"modified_on"`
+}
+
+var userGroupImportFormats = []string{"<account_id>/<user_group_id>", "<account_id>/<name>"}
+
+func (r *userGroupResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_user_group"
+}
+
+func (r *userGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "An IAM user group of an account: a name and the policies its members receive. " +
+			"Members are attached with `iam_user_group_membership`.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The group's ID, issued by the API.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"account_id": schema.StringAttribute{
+				MarkdownDescription: "Account of the group; defaults to the provider's `account_id`. Changing it replaces the group.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{accountIDValidator()},
+				// UseStateForUnknown first: an unknown account_id (the provider default, marked unknown by
+				// an unrelated change) must not read as a change that forces replacement.
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "Name of the group, unique in the account. Renaming updates the group in place.",
+				Required:            true,
+				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.LengthAtMost(255)},
+			},
+			"policies": policiesSchema("the group's members"),
+			"created_on": schema.StringAttribute{
+				MarkdownDescription: "When the group was created (RFC 3339).",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"modified_on": schema.StringAttribute{
+				MarkdownDescription: "When the group was last changed (RFC 3339).",
+				Computed:            true,
+			},
+		},
+	}
+}
+
+func (r *userGroupResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.pd = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *userGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	modifyPlanAccountID(ctx, r.pd, req, resp)
+}
+
+// apply copies an API answer into the model, keeping the prior shape of an empty policy set.
+func (m *userGroupModel) apply(accountID string, g *client.UserGroup) {
+	m.ID = types.StringValue(g.ID)
+	m.AccountID = types.StringValue(accountID)
+	m.Name = types.StringValue(g.Name)
+	m.Policies = policiesFromAPI(m.Policies, g.Policies)
+	m.CreatedOn = types.StringValue(g.CreatedOn.UTC().Format(time.RFC3339))
+	m.ModifiedOn = types.StringValue(g.ModifiedOn.UTC().Format(time.RFC3339))
+}
+
+func (r *userGroupResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan userGroupModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	accountID := r.pd.resolveAccountID(plan.AccountID, &resp.Diagnostics)
+	policies := policiesToInput(ctx, plan.Policies, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	g, err := r.pd.client.UserGroups.Create(ctx, accountID, client.UserGroupCreate{Name: plan.Name.ValueString(), Policies: policies})
+	r.pd.cache.InvalidateGroups(accountID)
+	if errors.Is(err, client.ErrAlreadyExists) {
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "User group already exists",
+			fmt.Sprintf("Account %s already has a group named %q. To manage it with Terraform, import it:\n\n"+
+				"  terraform import <resource address> %s/%s\n\nor add an import block:\n\n  import {\n    to = <resource address>\n    id = %q\n  }",
+				accountID, plan.Name.ValueString(), accountID, plan.Name.ValueString(), accountID+"/"+plan.Name.ValueString()))
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot create user group "+plan.Name.ValueString(), err)
+		return
+	}
+	plan.apply(accountID, g)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *userGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state userGroupModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	accountID := r.pd.resolveAccountID(state.AccountID, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	g, err := r.pd.cache.Group(ctx, r.pd.client, accountID, state.ID.ValueString())
+	if errors.Is(err, client.ErrNotFound) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot read user group "+state.ID.ValueString(), err)
+		return
+	}
+	state.apply(accountID, g)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *userGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state userGroupModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	accountID := r.pd.resolveAccountID(plan.AccountID, &resp.Diagnostics)
+	in := client.UserGroupUpdate{}
+	if !plan.Name.Equal(state.Name) {
+		name := plan.Name.ValueString()
+		in.Name = &name
+	}
+	if !plan.Policies.Equal(state.Policies) {
+		policies := policiesToInput(ctx, plan.Policies, &resp.Diagnostics)
+		in.Policies = &policies
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	g, err := r.pd.client.UserGroups.Update(ctx, accountID, state.ID.ValueString(), in)
+	r.pd.cache.InvalidateGroups(accountID)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot update user group "+state.ID.ValueString(), err)
+		return
+	}
+	plan.apply(accountID, g)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *userGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state userGroupModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	accountID := r.pd.resolveAccountID(state.AccountID, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := r.pd.client.UserGroups.Delete(ctx, accountID, state.ID.ValueString())
+	r.pd.cache.InvalidateGroups(accountID)
+	if err != nil && !errors.Is(err, client.ErrNotFound) {
+		addAPIError(&resp.Diagnostics, "Cannot delete user group "+state.ID.ValueString(), err)
+	}
+}
+
+// ImportState accepts the group's ID or its exact name.
+func (r *userGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importState(ctx, r.pd, req, resp, userGroupImportFormats, func(ctx context.Context, id importID) (string, error) {
+		if id.IsHexID {
+			return id.Key, nil
+		}
+		g, err := r.pd.client.UserGroups.FindByName(ctx, id.AccountID, id.Key)
+		if err != nil {
+			return "", fmt.Errorf("looking up a group named %q in account %s: %w", id.Key, id.AccountID, err)
+		}
+		return g.ID, nil
+	})
+}
