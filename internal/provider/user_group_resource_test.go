@@ -95,7 +95,7 @@ func TestAccUserGroupNoPolicies(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{
-				Config:           env.ProviderConfig() + `
+				Config: env.ProviderConfig() + `
 resource "iam_user_group" "g" {
   name     = "readers"
   policies = []
