@@ -1,0 +1,242 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/iamkit/terraform-provider-iam/internal/client"
+)
+
+var (
+	_ resource.ResourceWithImportState = (*membershipResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*membershipResource)(nil)
+)
+
+// NewUserGroupMembershipResource is the iam_user_group_membership resource.
+func NewUserGroupMembershipResource() resource.Resource { return &membershipResource{} }
+
+type membershipResource struct{ pd *providerData }
+
+type membershipModel struct {
+	ID          types.String `tfsdk:"id"`
+	AccountID   types.String `tfsdk:"account_id"`
+	UserGroupID types.String `tfsdk:"user_group_id"`
+	Members     types.Set    `tfsdk:"members"`
+	Exclusive   types.Bool   `tfsdk:"exclusive"`
+}
+
+func (r *membershipResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_user_group_membership"
+}
+
+func (r *membershipResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Which account members sit in a user group. By default the set is authoritative: every change " +
+			"is applied with one request that replaces the whole set, refresh reads every page and shows members added " +
+			"elsewhere as drift, and destroy empties the group. With `exclusive = false` only the listed members are " +
+			"added and removed; members managed elsewhere are never touched. A failed or partial read is an error, " +
+			"never an empty set, so no apply can empty a group by accident.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The user group's ID.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"account_id": schema.StringAttribute{
+				MarkdownDescription: "Account of the group; defaults to the provider's `account_id`. Changing it replaces the resource.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{accountIDValidator()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+			},
+			"user_group_id": schema.StringAttribute{
+				MarkdownDescription: "ID of the user group. Changing it replaces the resource.",
+				Required:            true,
+				Validators:          []validator.String{hexIDValidator("a user group ID")},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"members": schema.SetAttribute{
+				MarkdownDescription: "IDs of account members (`iam_account_member.<name>.id`). A set: order never matters. May be empty.",
+				Required:            true,
+				ElementType:         types.StringType,
+				Validators:          []validator.Set{setvalidator.ValueStringsAre(hexIDValidator("an account member ID"))},
+			},
+			"exclusive": schema.BoolAttribute{
+				MarkdownDescription: "`true` (default): `members` is the whole set of the group. `false`: only these members " +
+					"are managed; others in the group are left alone and not shown as drift.",
+				Optional: true,
+				Computed: true,
+				Default:  booldefault.StaticBool(true),
+			},
+		},
+	}
+}
+
+func (r *membershipResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.pd = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *membershipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	modifyPlanAccountID(ctx, r.pd, req, resp)
+}
+
+// memberIDs reads a set of member IDs, sorted.
+func memberIDs(ctx context.Context, set types.Set, diags *diag.Diagnostics) []string {
+	ids := []string{}
+	if !set.IsNull() && !set.IsUnknown() {
+		diags.Append(set.ElementsAs(ctx, &ids, false)...)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+func memberSet(ids []string) types.Set {
+	vals := make([]attr.Value, 0, len(ids))
+	for _, id := range ids {
+		vals = append(vals, types.StringValue(id))
+	}
+	return types.SetValueMust(types.StringType, vals)
+}
+
+// write applies the change from prior to planned members: one PUT of the whole set when
+// exclusive, else one POST of the added members and one DELETE per removed member.
+func (r *membershipResource) write(ctx context.Context, accountID, groupID string, exclusive bool, prior, planned []string) error {
+	if exclusive {
+		_, err := r.pd.client.GroupMembers.Update(ctx, accountID, groupID, planned)
+		return err
+	}
+	var added []string
+	for _, id := range planned {
+		if !slices.Contains(prior, id) {
+			added = append(added, id)
+		}
+	}
+	if len(added) > 0 {
+		if _, err := r.pd.client.GroupMembers.Create(ctx, accountID, groupID, added); err != nil {
+			return err
+		}
+	}
+	for _, id := range prior {
+		if !slices.Contains(planned, id) {
+			if err := r.pd.client.GroupMembers.Delete(ctx, accountID, groupID, id); err != nil && !errors.Is(err, client.ErrNotFound) {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (r *membershipResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan membershipModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	accountID := r.pd.resolveAccountID(plan.AccountID, &resp.Diagnostics)
+	planned := memberIDs(ctx, plan.Members, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	groupID := plan.UserGroupID.ValueString()
+	if err := r.write(ctx, accountID, groupID, plan.Exclusive.ValueBool(), nil, planned); err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot set the members of user group "+groupID, err)
+		return
+	}
+	plan.ID = types.StringValue(groupID)
+	plan.AccountID = types.StringValue(accountID)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state membershipModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	accountID := r.pd.resolveAccountID(state.AccountID, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	groupID := state.UserGroupID.ValueString()
+	if groupID == "" { // after import only id is known
+		groupID = state.ID.ValueString()
+	}
+	members, err := r.pd.client.GroupMembers.ListAll(ctx, accountID, groupID)
+	if errors.Is(err, client.ErrNotFound) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil { // never an empty set: an apply from it could empty the group
+		addAPIError(&resp.Diagnostics, "Cannot read the members of user group "+groupID, err)
+		return
+	}
+	remote := make([]string, 0, len(members))
+	for _, m := range members {
+		remote = append(remote, m.ID)
+	}
+	if state.Exclusive.IsNull() {
+		state.Exclusive = types.BoolValue(true)
+	}
+	if !state.Exclusive.ValueBool() { // additive: only what this resource manages
+		prior := memberIDs(ctx, state.Members, &resp.Diagnostics)
+		remote = slices.DeleteFunc(remote, func(id string) bool { return !slices.Contains(prior, id) })
+	}
+	state.ID = types.StringValue(groupID)
+	state.UserGroupID = types.StringValue(groupID)
+	state.AccountID = types.StringValue(accountID)
+	state.Members = memberSet(remote)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *membershipResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state membershipModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	accountID := r.pd.resolveAccountID(plan.AccountID, &resp.Diagnostics)
+	planned := memberIDs(ctx, plan.Members, &resp.Diagnostics)
+	prior := memberIDs(ctx, state.Members, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	groupID := plan.UserGroupID.ValueString()
+	if err := r.write(ctx, accountID, groupID, plan.Exclusive.ValueBool(), prior, planned); err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot change the members of user group "+groupID, err)
+		return
+	}
+	plan.ID = types.StringValue(groupID)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete empties the group when exclusive; in additive mode it removes only its own members.
+func (r *membershipResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state membershipModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	accountID := r.pd.resolveAccountID(state.AccountID, &resp.Diagnostics)
+	prior := memberIDs(ctx, state.Members, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	groupID := state.UserGroupID.ValueString()
+	err := r.write(ctx, accountID, groupID, state.Exclusive.ValueBool(), prior, []string{})
+	if err != nil && !errors.Is(err, client.ErrNotFound) {
+		addAPIError(&resp.Diagnostics, "Cannot remove the members of user group "+groupID, err)
+	}
+}
+
+// ImportState takes <account_id>/<user_group_id>; the imported resource is exclusive.
+func (r *membershipResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importState(ctx, r.pd, req, resp, []string{"<account_id>/<user_group_id>"}, func(_ context.Context, id importID) (string, error) {
+		if !id.IsHexID {
+			return "", id.invalid("the user group ID must be 32 lowercase hexadecimal characters")
+		}
+		return id.Key, nil
+	})
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("exclusive"), types.BoolValue(true))...)
+}

@@ -1,0 +1,172 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/iamkit/terraform-provider-iam/internal/emulator"
+)
+
+func membershipConfig(env *testEnv, groupID string, exclusive bool, ids ...string) string {
+	quoted := make([]string, len(ids))
+	for i, id := range ids {
+		quoted[i] = fmt.Sprintf("%q", id)
+	}
+	return env.ProviderConfig() + fmt.Sprintf(`
+resource "iam_user_group_membership" "m" {
+  user_group_id = %q
+  exclusive     = %t
+  members       = [%s]
+}`, groupID, exclusive, strings.Join(quoted, ", "))
+}
+
+func TestAccUserGroupMembershipExclusive(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	ids, err := env.Server.SeedMembers(env.AccountID, 620, "m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	groupID, err := env.Server.SeedGroup(env.AccountID, "big", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := ids[:600] // more than one page of 500
+	checkGroup := func(want ...string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			got, err := env.Server.GroupMemberIDs(env.AccountID, groupID)
+			if err != nil {
+				return err
+			}
+			if len(got) != len(want) {
+				return fmt.Errorf("group has %d members, want %d", len(got), len(want))
+			}
+			return nil
+		}
+	}
+	var putsBefore int
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             func(*terraform.State) error { return checkGroup()(nil) }, // destroy empties the group
+		Steps: []resource.TestStep{
+			{
+				Config:           membershipConfig(env, groupID, true, big...),
+				Check:            resource.ComposeAggregateTestCheckFunc(checkGroup(big...), resource.TestCheckResourceAttr("iam_user_group_membership.m", "members.#", "600")),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{ // reordering is no change
+				Config:   membershipConfig(env, groupID, true, append(append([]string{}, big[300:]...), big[:300]...)...),
+				PlanOnly: true,
+			},
+			{ // a change of any size is exactly one write: one PUT of the new set
+				PreConfig: func() { putsBefore = env.Server.CountWrites() },
+				Config:    membershipConfig(env, groupID, true, append(big[5:], ids[600:610]...)...),
+				Check: resource.ComposeAggregateTestCheckFunc(checkGroup(append(big[5:], ids[600:610]...)...), func(*terraform.State) error {
+					if n := env.Server.CountWrites() - putsBefore; n != 1 {
+						return fmt.Errorf("the change took %d write requests, want exactly 1", n)
+					}
+					return nil
+				}),
+			},
+			{ // a member added outside Terraform is drift
+				PreConfig: func() {
+					if _, err := env.Client(t).GroupMembers.Create(context.Background(), env.AccountID, groupID, []string{ids[619]}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:             membershipConfig(env, groupID, true, append(big[5:], ids[600:610]...)...),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{ // an empty set is valid and empties the group
+				Config: membershipConfig(env, groupID, true),
+				Check:  checkGroup(),
+			},
+			{
+				Config:        membershipConfig(env, groupID, true),
+				ResourceName:  "iam_user_group_membership.m",
+				ImportState:   true,
+				ImportStateId: env.AccountID + "/" + groupID, ImportStateVerify: true,
+			},
+		},
+	})
+}
+
+func TestAccUserGroupMembershipAdditive(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	ids, _ := env.Server.SeedMembers(env.AccountID, 6, "a")
+	groupID, err := env.Server.SeedGroup(env.AccountID, "shared", ids[4:6]) // managed elsewhere
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			got, _ := env.Server.GroupMemberIDs(env.AccountID, groupID)
+			if len(got) != 3 { // only its own members were removed: ids[3], ids[4], ids[5] stay
+				return fmt.Errorf("after destroy the group has %d members, want the 3 managed elsewhere", len(got))
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config:           membershipConfig(env, groupID, false, ids[0], ids[1]),
+				Check:            resource.TestCheckResourceAttr("iam_user_group_membership.m", "members.#", "2"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{ // a member added elsewhere is not drift
+				PreConfig: func() {
+					if _, err := env.Client(t).GroupMembers.Create(context.Background(), env.AccountID, groupID, []string{ids[3]}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:   membershipConfig(env, groupID, false, ids[0], ids[1]),
+				PlanOnly: true,
+			},
+			{ // a managed member removed elsewhere is drift
+				PreConfig: func() {
+					if err := env.Client(t).GroupMembers.Delete(context.Background(), env.AccountID, groupID, ids[0]); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:             membershipConfig(env, groupID, false, ids[0], ids[1]),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
+			},
+			{
+				Config: membershipConfig(env, groupID, false, ids[1], ids[2]),
+				Check: func(*terraform.State) error {
+					got, _ := env.Server.GroupMemberIDs(env.AccountID, groupID)
+					if len(got) != 5 { // ids[1], ids[2], ids[3] (outside), ids[4], ids[5]
+						return fmt.Errorf("group has %d members, want 5", len(got))
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+func TestAccUserGroupMembershipErrors(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: membershipConfig(env, "not-a-group", true), PlanOnly: true, ExpectError: regexp.MustCompile(`user group ID`)},
+			{Config: membershipConfig(env, acctB, true, "jane@example.com"), PlanOnly: true, ExpectError: regexp.MustCompile(`account member ID`)},
+			{
+				Config: membershipConfig(env, acctB, true), ResourceName: "iam_user_group_membership.m", ImportState: true,
+				ImportStateId: env.AccountID + "/ops-team", ExpectError: regexp.MustCompile(`(?s)Expected one of:\s+<account_id>/<user_group_id>`),
+			},
+		},
+	})
+	if n := env.Server.CountWrites(); n != 0 {
+		t.Fatalf("invalid configurations sent %d writes", n)
+	}
+}
