@@ -40,6 +40,41 @@ resource "iam_user_group" "auditors" {
   }]
 }
 
+# Members with roles looked up by name. The emulator accepts "accepted" (direct add) like an
+# entitled account; without the entitlement leave status out and an invitation is sent.
+resource "iam_account_member" "alice" {
+  email  = "alice@example.com"
+  status = "accepted"
+  roles  = [data.iam_roles.all.ids_by_name["Administrator Read Only"]]
+}
+
+resource "iam_account_member" "bob" {
+  email = "bob@example.com"
+  roles = [data.iam_roles.all.ids_by_name["DNS"], data.iam_roles.all.ids_by_name["Analytics"]]
+}
+
+resource "iam_account_member" "carol" {
+  email = "carol@example.com"
+  roles = [data.iam_roles.all.ids_by_name["Billing"]]
+}
+
+# Authoritative: these are all the members of sre, applied with one request.
+resource "iam_user_group_membership" "sre" {
+  user_group_id = iam_user_group.sre.id
+  members       = [iam_account_member.alice.id, iam_account_member.bob.id]
+}
+
+# Additive: carol is added to auditors; members added there by others are left alone.
+resource "iam_user_group_membership" "auditors" {
+  user_group_id = iam_user_group.auditors.id
+  exclusive     = false
+  members       = [iam_account_member.carol.id]
+}
+
+output "members" {
+  value = { for m in [iam_account_member.alice, iam_account_member.bob, iam_account_member.carol] : m.email => m.status }
+}
+
 output "administrator_role_id" {
   value = data.iam_roles.all.ids_by_name["Administrator"]
 }

@@ -184,7 +184,7 @@ func (p *iamProvider) Configure(ctx context.Context, req provider.ConfigureReque
 }
 
 func (p *iamProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewUserGroupResource, NewUserGroupMembershipResource}
+	return []func() resource.Resource{NewAccountMemberResource, NewUserGroupResource, NewUserGroupMembershipResource}
 }
 
 func (p *iamProvider) DataSources(_ context.Context) []func() datasource.DataSource {

@@ -1,0 +1,267 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/iamkit/terraform-provider-iam/internal/client"
+)
+
+var (
+	_ resource.ResourceWithImportState      = (*accountMemberResource)(nil)
+	_ resource.ResourceWithModifyPlan       = (*accountMemberResource)(nil)
+	_ resource.ResourceWithConfigValidators = (*accountMemberResource)(nil)
+)
+
+// NewAccountMemberResource is the iam_account_member resource.
+func NewAccountMemberResource() resource.Resource { return &accountMemberResource{} }
+
+type accountMemberResource struct{ pd *providerData }
+
+type accountMemberModel struct {
+	ID        types.String `tfsdk:"id"`
+	AccountID types.String `tfsdk:"account_id"`
+	Email     types.String `tfsdk:"email"`
+	Roles     types.Set    `tfsdk:"roles"`
+	Policies  types.Set    `tfsdk:"policies"`
+	Status    types.String `tfsdk:"status"`
+	User      types.Object `tfsdk:"user"`
+}
+
+var userAttrTypes = map[string]attr.Type{
+	"id": types.StringType, "email": types.StringType, "first_name": types.StringType, "last_name": types.StringType,
+	"two_factor_authentication_enabled": types.BoolType,
+}
+
+func (r *accountMemberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_account_member"
+}
+
+func (r *accountMemberResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A member of an account, with either roles or policies. Creating one sends an invitation " +
+			"(`status = \"pending\"`) or, where the account is entitled to it, adds the user directly (`\"accepted\"`). " +
+			"An invitation accepted later is not drift.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The member's ID, issued by the API.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"account_id": schema.StringAttribute{
+				MarkdownDescription: "Account of the member; defaults to the provider's `account_id`. Changing it replaces the member.",
+				Optional:            true,
+				Computed:            true,
+				Validators:          []validator.String{accountIDValidator()},
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
+			},
+			"email": schema.StringAttribute{
+				MarkdownDescription: "Email address of the member, at most 90 characters. A difference only in letter case from what the API holds is not drift; any other change replaces the member.",
+				Required:            true,
+				Validators:          []validator.String{emailValidator{}},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+					resp.RequiresReplace = !strings.EqualFold(req.StateValue.ValueString(), req.PlanValue.ValueString())
+				}, "Changing the email (other than its case) replaces the member.", "Changing the email (other than its case) replaces the member.")},
+			},
+			"roles": schema.SetAttribute{
+				MarkdownDescription: "IDs of account roles (look them up with the `iam_roles` data source). Exactly one of `roles` and `policies`.",
+				Optional:            true,
+				ElementType:         types.StringType,
+				Validators:          []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(hexIDValidator("a role ID"))},
+			},
+			"policies": policiesSchema("the member"),
+			"status": schema.StringAttribute{
+				MarkdownDescription: "`pending` (default) sends an invitation; `accepted` adds the user directly, which the API allows " +
+					"only for entitled accounts. When an invitation is accepted later, the state keeps `pending`: it is not drift.",
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{stringvalidator.OneOf("pending", "accepted")},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured()},
+			},
+			"user": schema.SingleNestedAttribute{
+				MarkdownDescription: "The user behind the membership, as the API reports it.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Object{objectplanmodifier.UseStateForUnknown()},
+				Attributes: map[string]schema.Attribute{
+					"id":                                schema.StringAttribute{Computed: true, MarkdownDescription: "User ID."},
+					"email":                             schema.StringAttribute{Computed: true, MarkdownDescription: "User's email."},
+					"first_name":                        schema.StringAttribute{Computed: true, MarkdownDescription: "First name."},
+					"last_name":                         schema.StringAttribute{Computed: true, MarkdownDescription: "Last name."},
+					"two_factor_authentication_enabled": schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the user has 2FA on."},
+				},
+			},
+		},
+	}
+}
+
+func (r *accountMemberResource) ConfigValidators(context.Context) []resource.ConfigValidator {
+	return []resource.ConfigValidator{resourcevalidator.ExactlyOneOf(path.MatchRoot("roles"), path.MatchRoot("policies"))}
+}
+
+func (r *accountMemberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.pd = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *accountMemberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	modifyPlanAccountID(ctx, r.pd, req, resp)
+}
+
+// apply copies an API answer into the model. Roles come from the answer only when it has them
+// (the create answer is reported to leave them out; then the planned roles stand).
+func (m *accountMemberModel) apply(accountID string, mem *client.Member, fromCreate bool) {
+	m.ID = types.StringValue(mem.ID)
+	m.AccountID = types.StringValue(accountID)
+	if !strings.EqualFold(m.Email.ValueString(), mem.Email) {
+		m.Email = types.StringValue(mem.Email)
+	}
+	if !fromCreate || len(mem.Roles) > 0 {
+		if len(mem.Roles) > 0 || !m.Roles.IsNull() {
+			ids := make([]string, 0, len(mem.Roles))
+			for _, r := range mem.Roles {
+				ids = append(ids, r.ID)
+			}
+			m.Roles = memberSet(ids)
+			if len(ids) == 0 {
+				m.Roles = types.SetNull(types.StringType)
+			}
+		}
+		m.Policies = policiesFromAPI(m.Policies, mem.Policies)
+	}
+	// A pending invitation that was accepted stays "pending" in state: the desired invitation happened.
+	if !(m.Status.ValueString() == "pending" && mem.Status == "accepted") {
+		m.Status = types.StringValue(mem.Status)
+	}
+	user := map[string]attr.Value{"id": types.StringValue(""), "email": types.StringValue(mem.Email), "first_name": types.StringValue(""),
+		"last_name": types.StringValue(""), "two_factor_authentication_enabled": types.BoolValue(false)}
+	if u := mem.User; u != nil {
+		user = map[string]attr.Value{"id": types.StringValue(u.ID), "email": types.StringValue(u.Email), "first_name": types.StringValue(u.FirstName),
+			"last_name": types.StringValue(u.LastName), "two_factor_authentication_enabled": types.BoolValue(u.TwoFactorAuthenticationEnabled)}
+	}
+	m.User = types.ObjectValueMust(userAttrTypes, user)
+}
+
+func (r *accountMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan accountMemberModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	accountID := r.pd.resolveAccountID(plan.AccountID, &resp.Diagnostics)
+	in := client.MemberCreate{Email: plan.Email.ValueString(), Status: plan.Status.ValueString()}
+	if !plan.Policies.IsNull() {
+		in.Policies = policiesToInput(ctx, plan.Policies, &resp.Diagnostics)
+	} else {
+		in.Roles = memberIDs(ctx, plan.Roles, &resp.Diagnostics)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.Status.IsUnknown() {
+		plan.Status = types.StringValue("pending")
+		in.Status = "pending"
+	}
+	mem, err := r.pd.client.Members.Create(ctx, accountID, in)
+	r.pd.cache.InvalidateMembers(accountID)
+	if errors.Is(err, client.ErrAlreadyExists) {
+		id := accountID + "/" + in.Email
+		resp.Diagnostics.AddAttributeError(path.Root("email"), "Account member already exists",
+			fmt.Sprintf("Account %s already has a member with email %s. To manage it with Terraform, import it:\n\n"+
+				"  terraform import <resource address> %s\n\nor add an import block:\n\n  import {\n    to = <resource address>\n    id = %q\n  }",
+				accountID, in.Email, id, id))
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot add account member "+in.Email, err)
+		return
+	}
+	plan.apply(accountID, mem, true)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *accountMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state accountMemberModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	accountID := r.pd.resolveAccountID(state.AccountID, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	mem, err := r.pd.cache.Member(ctx, r.pd.client, accountID, state.ID.ValueString())
+	if errors.Is(err, client.ErrNotFound) {
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot read account member "+state.ID.ValueString(), err)
+		return
+	}
+	state.apply(accountID, mem, false)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *accountMemberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state accountMemberModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	accountID := r.pd.resolveAccountID(plan.AccountID, &resp.Diagnostics)
+	var in client.MemberUpdate
+	if !plan.Policies.IsNull() {
+		in.Policies = policiesToInput(ctx, plan.Policies, &resp.Diagnostics)
+	} else {
+		in.Roles = memberIDs(ctx, plan.Roles, &resp.Diagnostics)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	mem, err := r.pd.client.Members.Update(ctx, accountID, state.ID.ValueString(), in)
+	r.pd.cache.InvalidateMembers(accountID)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot update account member "+state.ID.ValueString(), err)
+		return
+	}
+	plan.Status = state.Status
+	plan.apply(accountID, mem, false)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *accountMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state accountMemberModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	accountID := r.pd.resolveAccountID(state.AccountID, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	err := r.pd.client.Members.Delete(ctx, accountID, state.ID.ValueString())
+	r.pd.cache.InvalidateMembers(accountID)
+	if err != nil && !errors.Is(err, client.ErrNotFound) {
+		addAPIError(&resp.Diagnostics, "Cannot remove account member "+state.ID.ValueString(), err)
+	}
+}
+
+// ImportState accepts the member's ID or email.
+func (r *accountMemberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	importState(ctx, r.pd, req, resp, []string{"<account_id>/<member_id>", "<account_id>/<email>"}, func(ctx context.Context, id importID) (string, error) {
+		if id.IsHexID {
+			return id.Key, nil
+		}
+		if !strings.Contains(id.Key, "@") {
+			return "", id.invalid("the part after the account ID is neither a member ID nor an email")
+		}
+		m, err := r.pd.client.Members.FindByEmail(ctx, id.AccountID, id.Key)
+		if err != nil {
+			return "", fmt.Errorf("looking up the member with email %s in account %s: %w", id.Key, id.AccountID, err)
+		}
+		return m.ID, nil
+	})
+}

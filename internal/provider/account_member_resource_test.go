@@ -1,0 +1,130 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/iamkit/terraform-provider-iam/internal/client"
+	"github.com/iamkit/terraform-provider-iam/internal/emulator"
+)
+
+func TestAccAccountMember(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	admin, billing, dns := env.Server.RoleIDByName("Administrator"), env.Server.RoleIDByName("Billing"), env.Server.RoleIDByName("DNS")
+	config := func(email, roles string) string {
+		return env.ProviderConfig() + fmt.Sprintf(`
+resource "iam_account_member" "jane" {
+  email = %q
+  roles = [%s]
+}`, email, roles)
+	}
+	memberID := func(s *terraform.State) string { return s.RootModule().Resources["iam_account_member.jane"].Primary.ID }
+	var firstID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config("jane@example.com", fmt.Sprintf("%q, %q", admin, billing)),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("iam_account_member.jane", "status", "pending"),
+					resource.TestCheckResourceAttr("iam_account_member.jane", "roles.#", "2"),
+					resource.TestCheckResourceAttr("iam_account_member.jane", "user.email", "jane@example.com"),
+					func(s *terraform.State) error { firstID = memberID(s); return nil },
+				),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{ // reordered roles and an accepted invitation: no change
+				PreConfig: func() {
+					if err := env.Server.AcceptInvitation(env.AccountID, firstID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:   config("jane@example.com", fmt.Sprintf("%q, %q", billing, admin)),
+				PlanOnly: true,
+			},
+			{ // roles change in place
+				Config: config("jane@example.com", fmt.Sprintf("%q", dns)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("iam_account_member.jane", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+			},
+			{ResourceName: "iam_account_member.jane", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"status"},
+				ImportStateIdFunc: func(s *terraform.State) (string, error) { return env.AccountID + "/" + memberID(s), nil }},
+			{ResourceName: "iam_account_member.jane", ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"status"},
+				ImportStateId: "jane@example.com"},
+			{ // a new email replaces the member
+				Config: config("jane.doe@example.com", fmt.Sprintf("%q", dns)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("iam_account_member.jane", plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+			},
+			{ // removed outside Terraform: planned again
+				PreConfig: func() {
+					for _, id := range env.Server.MemberIDs(env.AccountID) {
+						_ = env.Client(t).Members.Delete(context.Background(), env.AccountID, id)
+					}
+				},
+				Config: config("jane.doe@example.com", fmt.Sprintf("%q", dns)), PlanOnly: true, ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+func TestAccAccountMemberPolicies(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{AllowDirectAccept: true})
+	pg, rg := env.Server.PermissionGroupIDByName("DNS Read"), env.Server.ResourceGroupIDs(env.AccountID)[0]
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.ProviderConfig() + fmt.Sprintf(`
+resource "iam_account_member" "bot" {
+  email    = "bot@example.com"
+  status   = "accepted"
+  policies = [{ access = "allow", permission_groups = [%q], resource_groups = [%q] }]
+}`, pg, rg),
+			Check:            resource.TestCheckResourceAttr("iam_account_member.bot", "status", "accepted"),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		}},
+	})
+}
+
+func TestAccAccountMemberErrors(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	admin := env.Server.RoleIDByName("Administrator")
+	if _, err := env.Client(t).Members.Create(context.Background(), env.AccountID, client.MemberCreate{Email: "taken@example.com", Roles: []string{admin}}); err != nil {
+		t.Fatal(err)
+	}
+	env.Server.ResetRequests()
+	member := func(body string) string {
+		return env.ProviderConfig() + "resource \"iam_account_member\" \"m\" {\n" + body + "\n}"
+	}
+	plan := []resource.TestStep{
+		{Config: member(`email = "not-an-email"` + "\n" + `roles = ["` + admin + `"]`), ExpectError: regexp.MustCompile(`Invalid email address`)},
+		{Config: member(`email = "a@example.com"`), ExpectError: regexp.MustCompile(`(?s)roles.*policies`)},
+		{Config: member(`email = "a@example.com"` + "\n" + `roles = ["Administrator"]`), ExpectError: regexp.MustCompile(`role ID`)},
+		{Config: member(`email = "a@example.com"` + "\n" + `roles = ["` + admin + `"]` + "\n" + `status = "invited"`), ExpectError: regexp.MustCompile(`status`)},
+	}
+	for i := range plan {
+		plan[i].PlanOnly = true
+	}
+	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: testAccProtoV6ProviderFactories, Steps: plan})
+	if n := env.Server.CountWrites(); n != 0 {
+		t.Fatalf("invalid configurations sent %d writes", n)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: member(`email = "taken@example.com"` + "\n" + `roles = ["` + admin + `"]`),
+				ExpectError: regexp.MustCompile(`(?s)already has a member with email.*terraform import`)},
+			{Config: member(`email = "new@example.com"` + "\n" + `roles = ["` + admin + `"]` + "\n" + `status = "accepted"`),
+				ExpectError: regexp.MustCompile(`automatic verification of new members is not allowed`)},
+		},
+	})
+}
