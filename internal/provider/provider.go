@@ -188,7 +188,10 @@ func (p *iamProvider) Resources(_ context.Context) []func() resource.Resource {
 }
 
 func (p *iamProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{NewRolesDataSource, NewPermissionGroupsDataSource, NewResourceGroupsDataSource}
+	return []func() datasource.DataSource{
+		NewAccountMemberDataSource, NewAccountMembersDataSource, NewUserGroupDataSource, NewUserGroupsDataSource,
+		NewUserGroupMembershipDataSource, NewRolesDataSource, NewPermissionGroupsDataSource, NewResourceGroupsDataSource,
+	}
 }
 
 // stringOrEnv returns the configured value, else the environment variable.

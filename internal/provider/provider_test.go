@@ -66,9 +66,10 @@ func newTestEnv(t testing.TB, opts emulator.Options) *testEnv {
 func (e *testEnv) ProviderConfig() string {
 	return fmt.Sprintf(`
 provider "iam" {
-  base_url   = %q
-  api_token  = %q
-  account_id = %q
+  base_url            = %q
+  api_token           = %q
+  account_id          = %q
+  requests_per_second = 100 # the emulator has no rate limit here; the limiter has its own tests
 }
 `, e.URL, testToken, e.AccountID)
 }

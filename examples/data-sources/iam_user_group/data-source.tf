@@ -1,0 +1,3 @@
+data "iam_user_group" "sre" {
+  name = "sre"
+}

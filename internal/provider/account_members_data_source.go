@@ -1,0 +1,173 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/iamkit/terraform-provider-iam/internal/client"
+)
+
+var memberSummaryType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"id": types.StringType, "email": types.StringType, "status": types.StringType, "roles": types.SetType{ElemType: types.StringType},
+}}
+
+func memberSummary(m client.Member) attr.Value {
+	roles := make([]string, 0, len(m.Roles))
+	for _, r := range m.Roles {
+		roles = append(roles, r.ID)
+	}
+	return types.ObjectValueMust(memberSummaryType.AttrTypes, map[string]attr.Value{
+		"id": types.StringValue(m.ID), "email": types.StringValue(m.Email), "status": types.StringValue(m.Status), "roles": memberSet(roles),
+	})
+}
+
+func memberSummaryAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id":     schema.StringAttribute{Computed: true, MarkdownDescription: "Member ID."},
+		"email":  schema.StringAttribute{Computed: true, MarkdownDescription: "Email."},
+		"status": schema.StringAttribute{Computed: true, MarkdownDescription: "`pending`, `accepted` or `rejected`."},
+		"roles":  schema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Role IDs."},
+	}
+}
+
+// NewAccountMembersDataSource is iam_account_members: every member of the account.
+func NewAccountMembersDataSource() datasource.DataSource { return &accountMembersDataSource{} }
+
+type accountMembersDataSource struct{ dataSourceBase }
+
+type accountMembersModel struct {
+	AccountID types.String `tfsdk:"account_id"`
+	Status    types.String `tfsdk:"status"`
+	Members   types.List   `tfsdk:"members"`
+	IDsByMail types.Map    `tfsdk:"ids_by_email"`
+}
+
+func (d *accountMembersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_account_members"
+}
+
+func (d *accountMembersDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Every member of the account, read across all pages.",
+		Attributes: map[string]schema.Attribute{
+			"account_id": accountIDDataSourceAttribute(),
+			"status": schema.StringAttribute{
+				MarkdownDescription: "Only members with this status: `accepted`, `pending` or `rejected`.",
+				Optional:            true,
+				Validators:          []validator.String{stringvalidator.OneOf("accepted", "pending", "rejected")},
+			},
+			"members": schema.ListNestedAttribute{
+				MarkdownDescription: "The members, in the API's order.",
+				Computed:            true,
+				NestedObject:        schema.NestedAttributeObject{Attributes: memberSummaryAttributes()},
+			},
+			"ids_by_email": schema.MapAttribute{
+				MarkdownDescription: "Map from lower-cased email to member ID.",
+				Computed:            true,
+				ElementType:         types.StringType,
+			},
+		},
+	}
+}
+
+func (d *accountMembersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m accountMembersModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || d.pd == nil {
+		return
+	}
+	accountID := d.pd.resolveAccountID(m.AccountID, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	members, err := client.Collect(d.pd.client.Members.List(ctx, accountID, client.MemberListOptions{Status: m.Status.ValueString()}))
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot list the members of account "+accountID, err)
+		return
+	}
+	items := make([]attr.Value, 0, len(members))
+	byMail := map[string]attr.Value{}
+	for _, mem := range members {
+		items = append(items, memberSummary(mem))
+		byMail[strings.ToLower(mem.Email)] = types.StringValue(mem.ID)
+	}
+	m.AccountID = types.StringValue(accountID)
+	m.Members = types.ListValueMust(memberSummaryType, items)
+	m.IDsByMail = types.MapValueMust(types.StringType, byMail)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// NewAccountMemberDataSource is iam_account_member: one member by ID or email.
+func NewAccountMemberDataSource() datasource.DataSource { return &accountMemberDataSource{} }
+
+type accountMemberDataSource struct{ dataSourceBase }
+
+type accountMemberDataModel struct {
+	AccountID types.String `tfsdk:"account_id"`
+	ID        types.String `tfsdk:"id"`
+	Email     types.String `tfsdk:"email"`
+	Status    types.String `tfsdk:"status"`
+	Roles     types.Set    `tfsdk:"roles"`
+}
+
+func (d *accountMemberDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_account_member"
+}
+
+func (d *accountMemberDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "One member of the account, by `id` or by `email` (case-insensitive). Finding none is an error.",
+		Attributes: map[string]schema.Attribute{
+			"account_id": accountIDDataSourceAttribute(),
+			"id": schema.StringAttribute{MarkdownDescription: "Member ID to look up.", Optional: true, Computed: true,
+				Validators: []validator.String{hexIDValidator("an account member ID")}},
+			"email": schema.StringAttribute{MarkdownDescription: "Email to look up.", Optional: true, Computed: true,
+				Validators: []validator.String{emailValidator{}}},
+			"status": schema.StringAttribute{MarkdownDescription: "`pending`, `accepted` or `rejected`.", Computed: true},
+			"roles":  schema.SetAttribute{MarkdownDescription: "Role IDs.", Computed: true, ElementType: types.StringType},
+		},
+	}
+}
+
+func (d *accountMemberDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("email"))}
+}
+
+func (d *accountMemberDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m accountMemberDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || d.pd == nil {
+		return
+	}
+	accountID := d.pd.resolveAccountID(m.AccountID, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var mem *client.Member
+	var err error
+	what := "with ID " + m.ID.ValueString()
+	if !m.ID.IsNull() {
+		mem, err = d.pd.client.Members.Get(ctx, accountID, m.ID.ValueString())
+	} else {
+		what = "with email " + m.Email.ValueString()
+		mem, err = d.pd.client.Members.FindByEmail(ctx, accountID, m.Email.ValueString())
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot find the member %s in account %s", what, accountID), err)
+		return
+	}
+	sum := memberSummary(*mem).(types.Object).Attributes()
+	m.AccountID, m.ID, m.Email = types.StringValue(accountID), types.StringValue(mem.ID), types.StringValue(mem.Email)
+	m.Status, m.Roles = types.StringValue(mem.Status), sum["roles"].(types.Set)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}

@@ -1,0 +1,144 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/iamkit/terraform-provider-iam/internal/client"
+)
+
+var groupSummaryType = types.ObjectType{AttrTypes: map[string]attr.Type{"id": types.StringType, "name": types.StringType}}
+
+// NewUserGroupsDataSource is iam_user_groups: every group of the account, optionally filtered.
+func NewUserGroupsDataSource() datasource.DataSource { return &userGroupsDataSource{} }
+
+type userGroupsDataSource struct{ dataSourceBase }
+
+type userGroupsModel struct {
+	AccountID    types.String `tfsdk:"account_id"`
+	NameContains types.String `tfsdk:"name_contains"`
+	Groups       types.List   `tfsdk:"groups"`
+	IDsByName    types.Map    `tfsdk:"ids_by_name"`
+}
+
+func (d *userGroupsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_user_groups"
+}
+
+func (d *userGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Every user group of the account, read across all pages: the starting point for importing " +
+			"all existing groups with `import` blocks and `for_each`.",
+		Attributes: map[string]schema.Attribute{
+			"account_id":    accountIDDataSourceAttribute(),
+			"name_contains": schema.StringAttribute{MarkdownDescription: "Only groups whose name contains this text (case-insensitive).", Optional: true},
+			"groups": schema.ListNestedAttribute{
+				MarkdownDescription: "The groups, in the API's order.",
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"id":   schema.StringAttribute{Computed: true, MarkdownDescription: "Group ID."},
+					"name": schema.StringAttribute{Computed: true, MarkdownDescription: "Group name."},
+				}},
+			},
+			"ids_by_name": schema.MapAttribute{MarkdownDescription: "Map from group name to ID.", Computed: true, ElementType: types.StringType},
+		},
+	}
+}
+
+func (d *userGroupsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m userGroupsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || d.pd == nil {
+		return
+	}
+	accountID := d.pd.resolveAccountID(m.AccountID, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	groups, err := client.Collect(d.pd.client.UserGroups.List(ctx, accountID, client.UserGroupListOptions{FuzzyName: m.NameContains.ValueString()}))
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot list the user groups of account "+accountID, err)
+		return
+	}
+	items := make([]attr.Value, 0, len(groups))
+	byName := map[string]attr.Value{}
+	for _, g := range groups {
+		items = append(items, types.ObjectValueMust(groupSummaryType.AttrTypes, map[string]attr.Value{"id": types.StringValue(g.ID), "name": types.StringValue(g.Name)}))
+		byName[g.Name] = types.StringValue(g.ID)
+	}
+	m.AccountID = types.StringValue(accountID)
+	m.Groups = types.ListValueMust(groupSummaryType, items)
+	m.IDsByName = types.MapValueMust(types.StringType, byName)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// NewUserGroupDataSource is iam_user_group: one group by ID or exact name.
+func NewUserGroupDataSource() datasource.DataSource { return &userGroupDataSource{} }
+
+type userGroupDataSource struct{ dataSourceBase }
+
+type userGroupDataModel struct {
+	AccountID  types.String `tfsdk:"account_id"`
+	ID         types.String `tfsdk:"id"`
+	Name       types.String `tfsdk:"name"`
+	CreatedOn  types.String `tfsdk:"created_on"`
+	ModifiedOn types.String `tfsdk:"modified_on"`
+}
+
+func (d *userGroupDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_user_group"
+}
+
+func (d *userGroupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "One user group, by `id` or by exact `name`. Finding none is an error.",
+		Attributes: map[string]schema.Attribute{
+			"account_id":  accountIDDataSourceAttribute(),
+			"id":          schema.StringAttribute{MarkdownDescription: "Group ID to look up.", Optional: true, Computed: true, Validators: []validator.String{hexIDValidator("a user group ID")}},
+			"name":        schema.StringAttribute{MarkdownDescription: "Exact group name to look up.", Optional: true, Computed: true},
+			"created_on":  schema.StringAttribute{MarkdownDescription: "Creation time (RFC 3339).", Computed: true},
+			"modified_on": schema.StringAttribute{MarkdownDescription: "Last change (RFC 3339).", Computed: true},
+		},
+	}
+}
+
+func (d *userGroupDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name"))}
+}
+
+func (d *userGroupDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m userGroupDataModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() || d.pd == nil {
+		return
+	}
+	accountID := d.pd.resolveAccountID(m.AccountID, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var g *client.UserGroup
+	var err error
+	what := "with ID " + m.ID.ValueString()
+	if !m.ID.IsNull() {
+		g, err = d.pd.client.UserGroups.Get(ctx, accountID, m.ID.ValueString())
+	} else {
+		what = fmt.Sprintf("named %q", m.Name.ValueString())
+		g, err = d.pd.client.UserGroups.FindByName(ctx, accountID, m.Name.ValueString())
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot find the user group %s in account %s", what, accountID), err)
+		return
+	}
+	m.AccountID, m.ID, m.Name = types.StringValue(accountID), types.StringValue(g.ID), types.StringValue(g.Name)
+	m.CreatedOn, m.ModifiedOn = types.StringValue(g.CreatedOn.UTC().Format(time.RFC3339)), types.StringValue(g.ModifiedOn.UTC().Format(time.RFC3339))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
