@@ -82,12 +82,8 @@ func (d *accountMembersDataSource) Schema(_ context.Context, _ datasource.Schema
 
 func (d *accountMembersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m accountMembersModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || d.pd == nil {
-		return
-	}
-	accountID := d.pd.resolveAccountID(m.AccountID, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	accountID, ok := d.begin(ctx, req, resp, &m)
+	if !ok {
 		return
 	}
 	members, err := client.Collect(d.pd.client.Members.List(ctx, accountID, client.MemberListOptions{Status: m.Status.ValueString()}))
@@ -145,12 +141,8 @@ func (d *accountMemberDataSource) ConfigValidators(context.Context) []datasource
 
 func (d *accountMemberDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m accountMemberDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || d.pd == nil {
-		return
-	}
-	accountID := d.pd.resolveAccountID(m.AccountID, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	accountID, ok := d.begin(ctx, req, resp, &m)
+	if !ok {
 		return
 	}
 	var mem *client.Member

@@ -28,7 +28,7 @@ type catalogDataSource struct {
 	typeSuffix string // "roles"
 	noun       string // "role"
 	list       func(ctx context.Context, pd *providerData, accountID string) ([]catalogEntry, error)
-	pd         *providerData
+	dataSourceBase
 }
 
 type catalogModel struct {
@@ -85,18 +85,10 @@ func (d *catalogDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 	}
 }
 
-func (d *catalogDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.pd = providerDataFrom(req.ProviderData, &resp.Diagnostics)
-}
-
 func (d *catalogDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m catalogModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || d.pd == nil {
-		return
-	}
-	accountID := d.pd.resolveAccountID(m.AccountID, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	accountID, ok := d.begin(ctx, req, resp, &m)
+	if !ok {
 		return
 	}
 	entries, err := d.list(ctx, d.pd, accountID)

@@ -50,12 +50,8 @@ func (d *membershipDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 
 func (d *membershipDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m membershipDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || d.pd == nil {
-		return
-	}
-	accountID := d.pd.resolveAccountID(m.AccountID, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	accountID, ok := d.begin(ctx, req, resp, &m)
+	if !ok {
 		return
 	}
 	members, err := d.pd.client.GroupMembers.ListAll(ctx, accountID, m.UserGroupID.ValueString())

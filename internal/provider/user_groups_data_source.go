@@ -56,12 +56,8 @@ func (d *userGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 
 func (d *userGroupsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m userGroupsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || d.pd == nil {
-		return
-	}
-	accountID := d.pd.resolveAccountID(m.AccountID, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	accountID, ok := d.begin(ctx, req, resp, &m)
+	if !ok {
 		return
 	}
 	groups, err := client.Collect(d.pd.client.UserGroups.List(ctx, accountID, client.UserGroupListOptions{FuzzyName: m.NameContains.ValueString()}))
@@ -117,12 +113,8 @@ func (d *userGroupDataSource) ConfigValidators(context.Context) []datasource.Con
 
 func (d *userGroupDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m userGroupDataModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() || d.pd == nil {
-		return
-	}
-	accountID := d.pd.resolveAccountID(m.AccountID, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	accountID, ok := d.begin(ctx, req, resp, &m)
+	if !ok {
 		return
 	}
 	var g *client.UserGroup
