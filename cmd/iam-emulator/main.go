@@ -69,7 +69,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	srv.SetFaults(emulator.Faults{Seed: *seed, RateLimitRatio: *f429, RetryAfterSeconds: *retryAfter, ServerErrorRatio: *f5xx,
 		SlowRatio: *fSlow, SlowDelay: *slowDelay, DropBeforeRatio: *fDropBefore, DropAfterRatio: *fDropAfter})
 
-	ln, err := net.Listen("tcp", *listen)
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *listen)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		})
 	}
 	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(stdout, "iam-emulator listening on %s\n", url)
+	if _, err := fmt.Fprintf(stdout, "iam-emulator listening on %s\n", url); err != nil {
+		_ = ln.Close()
+		return err
+	}
 	if *urlFile != "" {
 		if err := os.WriteFile(*urlFile, []byte(url), 0o600); err != nil {
 			_ = ln.Close()
@@ -95,7 +98,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	go func() {
 		<-ctx.Done()
-		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		shutdown, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second) // ctx is done by now
 		defer cancel()
 		_ = hs.Shutdown(shutdown)
 	}()

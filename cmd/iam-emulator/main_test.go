@@ -49,7 +49,7 @@ func call(t *testing.T, method, url, token, body string) (int, map[string]any) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	var env map[string]any
 	_ = json.NewDecoder(resp.Body).Decode(&env)
 	return resp.StatusCode, env

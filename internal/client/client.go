@@ -116,7 +116,10 @@ func New(cfg Config) (*Client, error) {
 
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+		hc = &http.Client{}
+		if t, ok := http.DefaultTransport.(*http.Transport); ok {
+			hc.Transport = t.Clone()
+		}
 	} else {
 		copied := *hc
 		hc = &copied
@@ -239,7 +242,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		}
 		return nil, &ambiguousError{Method: method, Path: path, Err: err}
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes+1))
 	tflog.SubsystemDebug(logCtx, logSubsystem, "API request", map[string]any{
 		"method": method, "path": path, "query": u.RawQuery, "status": resp.StatusCode, "duration_ms": time.Since(start).Milliseconds(),

@@ -82,7 +82,7 @@ func (f *fixture) call(method, path string, body any, headers ...string) (int, e
 	if err != nil {
 		f.t.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	var env envelope
 	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
 		f.t.Fatalf("%s %s: not an envelope: %v", method, path, err)
@@ -327,7 +327,7 @@ func TestFaults(t *testing.T) {
 		req.Header.Set("Authorization", "Bearer "+token)
 		resp, err := http.DefaultClient.Do(req)
 		if err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close()
 		}
 		return err
 	}

@@ -36,12 +36,11 @@ type Server struct {
 	opts Options
 	mux  *http.ServeMux
 
-	mu      sync.Mutex
-	state   *state
-	rate    map[string][]time.Time // credential -> request times in the window
-	log     []Request
-	faults  faultState
-	counter int
+	mu     sync.Mutex
+	state  *state
+	rate   map[string][]time.Time // credential -> request times in the window
+	log    []Request
+	faults faultState
 }
 
 // New builds a server, loading Options.DataFile when it exists.

@@ -118,12 +118,11 @@ func (s *Server) nextFault(r *http.Request) FaultKind {
 func (s *Server) applyFault(kind FaultKind, w *statusRecorder, r *http.Request) bool {
 	s.mu.Lock()
 	c := s.faults.cfg
-	status := http.StatusServiceUnavailable
-	if len(c.ServerErrorStatuses) > 0 {
-		status = c.ServerErrorStatuses[s.faults.rng.IntN(len(c.ServerErrorStatuses))]
-	} else {
-		status = []int{500, 502, 503}[s.faults.rng.IntN(3)]
+	statuses := c.ServerErrorStatuses
+	if len(statuses) == 0 {
+		statuses = []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable}
 	}
+	status := statuses[s.faults.rng.IntN(len(statuses))]
 	s.mu.Unlock()
 	switch kind {
 	case FaultRateLimit:

@@ -186,7 +186,7 @@ func (s *Server) listGroupMembers(w http.ResponseWriter, r *http.Request) {
 	if fz := strings.ToLower(r.URL.Query().Get("fuzzyEmail")); fz != "" {
 		var filtered []map[string]any
 		for _, it := range items {
-			if strings.Contains(strings.ToLower(it["email"].(string)), fz) {
+			if email, _ := it["email"].(string); strings.Contains(strings.ToLower(email), fz) {
 				filtered = append(filtered, it)
 			}
 		}

@@ -143,7 +143,7 @@ func (m *accountMemberModel) apply(accountID string, mem *client.Member, fromCre
 		m.Policies = policiesFromAPI(m.Policies, mem.Policies)
 	}
 	// A pending invitation that was accepted stays "pending" in state: the desired invitation happened.
-	if !(m.Status.ValueString() == "pending" && mem.Status == "accepted") {
+	if m.Status.ValueString() != "pending" || mem.Status != "accepted" {
 		m.Status = types.StringValue(mem.Status)
 	}
 	user := map[string]attr.Value{"id": types.StringValue(""), "email": types.StringValue(mem.Email), "first_name": types.StringValue(""),

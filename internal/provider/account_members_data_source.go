@@ -158,8 +158,11 @@ func (d *accountMemberDataSource) Read(ctx context.Context, req datasource.ReadR
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot find the member %s in account %s", what, accountID), err)
 		return
 	}
-	sum := memberSummary(*mem).(types.Object).Attributes()
+	roles := make([]string, 0, len(mem.Roles))
+	for _, r := range mem.Roles {
+		roles = append(roles, r.ID)
+	}
 	m.AccountID, m.ID, m.Email = types.StringValue(accountID), types.StringValue(mem.ID), types.StringValue(mem.Email)
-	m.Status, m.Roles = types.StringValue(mem.Status), sum["roles"].(types.Set)
+	m.Status, m.Roles = types.StringValue(mem.Status), memberSet(roles)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

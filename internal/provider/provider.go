@@ -24,8 +24,8 @@ import (
 
 // Environment variables read when the matching provider attribute is not set.
 const (
-	envAPIToken  = "CLOUDFLARE_API_TOKEN"
-	envAPIKey    = "CLOUDFLARE_API_KEY"
+	envAPIToken  = "CLOUDFLARE_API_TOKEN" // #nosec G101 -- a variable name, not a credential
+	envAPIKey    = "CLOUDFLARE_API_KEY"   // #nosec G101 -- a variable name, not a credential
 	envEmail     = "CLOUDFLARE_EMAIL"
 	envBaseURL   = "CLOUDFLARE_BASE_URL"
 	envAccountID = "CLOUDFLARE_ACCOUNT_ID"

@@ -43,8 +43,8 @@ output "admin_from_map" {
 				),
 			},
 			{
-				Config:      env.ProviderConfig() + `data "iam_roles" "x" { name = "Adminstrator" }`,
-				ExpectError: regexp.MustCompile(`(?s)No role is named "Adminstrator".*Available:.*"Administrator"`),
+				Config:      env.ProviderConfig() + `data "iam_roles" "x" { name = "Admin" }`,
+				ExpectError: regexp.MustCompile(`(?s)No role is named "Admin".*Available:.*"Administrator"`),
 			},
 		},
 	})
