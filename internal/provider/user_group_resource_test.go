@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/iamkit/terraform-provider-iam/internal/client"
 	"github.com/iamkit/terraform-provider-iam/internal/emulator"
 )
 
@@ -149,6 +150,62 @@ func TestAccUserGroupErrors(t *testing.T) {
 				ImportState:   true,
 				ImportStateId: env.AccountID + "/no-such-group",
 				ExpectError:   regexp.MustCompile(`no user group named no-such-group`),
+			},
+		},
+	})
+}
+
+// A rename outside Terraform is drift that the next apply reverts; moving the group to another
+// account (explicitly, or through the provider's default) replaces it.
+func TestAccUserGroupDriftAndAccountChange(t *testing.T) {
+	other := "fedcba9876543210fedcba9876543210"
+	env := newTestEnv(t, emulator.Options{Accounts: []string{emulator.DefaultAccountID, other}})
+	config := func(account string) string {
+		attr := ""
+		if account != "" {
+			attr = fmt.Sprintf("account_id = %q", account)
+		}
+		return env.ProviderConfig() + fmt.Sprintf(`
+resource "iam_user_group" "g" {
+  name = "platform"
+  %s
+}`, attr)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config("")},
+			{
+				PreConfig: func() {
+					for id := range env.Server.Groups(env.AccountID) {
+						name := "renamed-by-hand"
+						if _, err := env.Client(t).UserGroups.Update(context.Background(), env.AccountID, id, client.UserGroupUpdate{Name: &name}); err != nil {
+							t.Fatal(err)
+						}
+					}
+				},
+				Config: config(""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("iam_user_group.g", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.TestCheckResourceAttr("iam_user_group.g", "name", "platform"),
+			},
+			{ // the same account written out explicitly is no change
+				Config:   config(env.AccountID),
+				PlanOnly: true,
+			},
+			{
+				Config: config(other),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("iam_user_group.g", plancheck.ResourceActionDestroyBeforeCreate)},
+				},
+				Check: func(*terraform.State) error {
+					if len(env.Server.Groups(other)) != 1 || len(env.Server.Groups(env.AccountID)) != 0 {
+						return fmt.Errorf("the group did not move: %v / %v", env.Server.Groups(env.AccountID), env.Server.Groups(other))
+					}
+					return nil
+				},
 			},
 		},
 	})
