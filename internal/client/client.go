@@ -196,7 +196,16 @@ type ctxKey int
 const (
 	methodKey ctxKey = iota
 	idempotentPostKey
+	retryNotFoundKey
 )
+
+// RetryNotFound marks ctx so that HTTP 404 answers are retried with the usual backoff. It is for a
+// request about an object the provider has just created, which the API has been reported to answer
+// 404 for during a short while (the members of a new group); never for reads that decide whether an
+// object still exists.
+func RetryNotFound(ctx context.Context) context.Context {
+	return context.WithValue(ctx, retryNotFoundKey, true)
+}
 
 // do is the one request path. body, when not nil, is sent as JSON; the envelope's result is
 // decoded into out. POST requests are sent at most once unless the API provably did not process

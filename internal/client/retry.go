@@ -40,6 +40,8 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		retry = true
 	case resp.StatusCode >= 500 && resp.StatusCode != http.StatusNotImplemented:
 		retry = idempotent
+	case resp.StatusCode == http.StatusNotFound && ctx.Value(retryNotFoundKey) != nil:
+		retry = idempotent
 	}
 	if retry {
 		c.retries.Add(1)

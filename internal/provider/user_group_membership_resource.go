@@ -148,7 +148,10 @@ func (r *membershipResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	groupID := plan.UserGroupID.ValueString()
-	if err := r.write(ctx, accountID, groupID, plan.Exclusive.ValueBool(), nil, planned); err != nil {
+	// The group is often created in the same apply, and the API has been reported to answer 404 on
+	// a new group's members for a short while: retry 404 here (and only here) with the usual backoff.
+	writeCtx := client.RetryNotFound(ctx)
+	if err := r.write(writeCtx, accountID, groupID, plan.Exclusive.ValueBool(), nil, planned); err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot set the members of user group "+groupID, err)
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -168,5 +169,29 @@ func TestAccUserGroupMembershipErrors(t *testing.T) {
 	})
 	if n := env.Server.CountWrites(); n != 0 {
 		t.Fatalf("invalid configurations sent %d writes", n)
+	}
+}
+
+// A group and its membership created in one apply, while the API answers 404 on a new group's
+// members for a moment (reported eventual consistency): the apply still converges.
+func TestAccUserGroupMembershipNewGroup404(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{NewGroupMembers404For: 1500 * time.Millisecond})
+	ids, _ := env.Server.SeedMembers(env.AccountID, 2, "n")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.ProviderConfig() + fmt.Sprintf(`
+resource "iam_user_group" "new" {
+  name = "brand-new"
+}
+resource "iam_user_group_membership" "new" {
+  user_group_id = iam_user_group.new.id
+  members       = [%q, %q]
+}`, ids[0], ids[1]),
+			Check: resource.TestCheckResourceAttr("iam_user_group_membership.new", "members.#", "2"),
+		}},
+	})
+	if n := env.Server.CountRequests("PUT", "/members"); n < 2 {
+		t.Fatalf("want the PUT retried through the 404 window, saw %d PUTs", n)
 	}
 }
