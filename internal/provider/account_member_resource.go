@@ -71,7 +71,7 @@ func (r *accountMemberResource) Schema(_ context.Context, _ resource.SchemaReque
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 			},
 			"email": schema.StringAttribute{
-				MarkdownDescription: "Email address of the member, at most 90 characters. A difference only in letter case from what the API holds is not drift; any other change replaces the member.",
+				MarkdownDescription: "Email address of the member, at most 90 characters. A difference only in letter case from what the API holds is not drift; changing only the case in the configuration is recorded without any request, any other change replaces the member.",
 				Required:            true,
 				Validators:          []validator.String{emailValidator{}},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
@@ -87,11 +87,13 @@ func (r *accountMemberResource) Schema(_ context.Context, _ resource.SchemaReque
 			"policies": policiesSchema("the member"),
 			"status": schema.StringAttribute{
 				MarkdownDescription: "`pending` (default) sends an invitation; `accepted` adds the user directly, which the API allows " +
-					"only for entitled accounts. When an invitation is accepted later, the state keeps `pending`: it is not drift.",
+					"only for entitled accounts. When an invitation is accepted later, the state keeps `pending`: it is not drift. " +
+					"The API cannot change the status of an existing member: changing it to `accepted` is accepted only once the " +
+					"invitation was accepted (otherwise the plan fails and says to replace the member), and never re-invites anyone.",
 				Optional:      true,
 				Computed:      true,
 				Validators:    []validator.String{stringvalidator.OneOf("pending", "accepted")},
-				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplaceIfConfigured()},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 			"user": schema.SingleNestedAttribute{
 				MarkdownDescription: "The user behind the membership, as the API reports it.",
@@ -119,6 +121,41 @@ func (r *accountMemberResource) Configure(_ context.Context, req resource.Config
 
 func (r *accountMemberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	modifyPlanAccountID(ctx, r.pd, req, resp)
+	r.checkStatusChange(ctx, req, resp)
+}
+
+// checkStatusChange fails the plan when `status` is changed to "accepted" on a member whose
+// invitation is still pending: the API has no way to change a status, and silently replacing the
+// member (removing someone from the account to re-add them) is not what such an edit means. It
+// costs one read, only when the configured status differs from the state.
+func (r *accountMemberResource) checkStatusChange(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || r.pd == nil || resp.Diagnostics.HasError() {
+		return
+	}
+	var config, state accountMemberModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() || config.Status.ValueString() != "accepted" || state.Status.ValueString() == "accepted" {
+		return
+	}
+	accountID := r.pd.resolveAccountID(state.AccountID, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	mem, err := r.pd.cache.Member(ctx, r.pd.client, accountID, state.ID.ValueString())
+	if errors.Is(err, client.ErrNotFound) {
+		return // gone: the plan re-creates it with the configured status
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot read account member "+state.ID.ValueString(), err)
+		return
+	}
+	if mem.Status != "accepted" {
+		resp.Diagnostics.AddAttributeError(path.Root("status"), "Cannot change the status of an existing member",
+			fmt.Sprintf("Member %s (%s) has status %q and the API cannot change a member's status. To add the user directly "+
+				"instead, replace the member: terraform apply -replace=<resource address>. Otherwise keep status = %q.",
+				state.ID.ValueString(), mem.Email, mem.Status, state.Status.ValueString()))
+	}
 }
 
 // apply copies an API answer into the model. Roles come from the answer only when it has them
@@ -224,13 +261,18 @@ func (r *accountMemberResource) Update(ctx context.Context, req resource.UpdateR
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if plan.Roles.Equal(state.Roles) && plan.Policies.Equal(state.Policies) {
+		// Only the email's letter case or the status changed: the API stores neither change
+		// (emails are case-insensitive, status cannot be set), so there is nothing to send.
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
 	mem, err := r.pd.client.Members.Update(ctx, accountID, state.ID.ValueString(), in)
 	r.pd.cache.InvalidateMembers(accountID)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot update account member "+state.ID.ValueString(), err)
 		return
 	}
-	plan.Status = state.Status
 	plan.apply(accountID, mem, false)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }

@@ -128,3 +128,75 @@ func TestAccAccountMemberErrors(t *testing.T) {
 		},
 	})
 }
+
+// A change of the email's letter case, or of status once the invitation was accepted, is recorded
+// without a request; asking for "accepted" while the invitation is pending fails at plan.
+func TestAccAccountMemberEmailCaseAndStatus(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	admin := env.Server.RoleIDByName("Administrator")
+	config := func(email, status string) string {
+		extra := ""
+		if status != "" {
+			extra = fmt.Sprintf("status = %q", status)
+		}
+		return env.ProviderConfig() + fmt.Sprintf(`
+resource "iam_account_member" "jane" {
+  email = %q
+  roles = [%q]
+  %s
+}`, email, admin, extra)
+	}
+	var memberID string
+	writes := 0
+	noNewWrites := func(*terraform.State) error {
+		if n := env.Server.CountWrites(); n != writes {
+			return errorf("%d write requests, want none", n-writes)
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config("jane@example.com", ""),
+				Check: func(s *terraform.State) error {
+					memberID, writes = s.RootModule().Resources["iam_account_member.jane"].Primary.ID, env.Server.CountWrites()
+					return nil
+				},
+			},
+			{
+				Config: config("Jane@Example.COM", ""),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("iam_account_member.jane", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(noNewWrites,
+					resource.TestCheckResourceAttr("iam_account_member.jane", "email", "Jane@Example.COM")),
+			},
+			{
+				Config:      config("Jane@Example.COM", "accepted"),
+				ExpectError: regexp.MustCompile(`(?s)Cannot change the status of an existing member.*-replace`),
+			},
+			{
+				PreConfig: func() {
+					if err := env.Server.AcceptInvitation(env.AccountID, memberID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config("Jane@Example.COM", "accepted"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("iam_account_member.jane", plancheck.ResourceActionUpdate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(noNewWrites,
+					resource.TestCheckResourceAttrWith("iam_account_member.jane", "id", func(id string) error {
+						if id != memberID {
+							return errorf("member replaced: id %s, was %s", id, memberID)
+						}
+						return nil
+					}),
+					resource.TestCheckResourceAttr("iam_account_member.jane", "status", "accepted")),
+			},
+		},
+	})
+}
