@@ -112,7 +112,9 @@ func New(cfg Config) (*Client, error) {
 		cfg.UserAgent = "terraform-provider-iam"
 	}
 	c := &Client{cfg: cfg, base: base, configured: rate.Limit(cfg.RequestsPerSecond)}
-	c.limiter = rate.NewLimiter(c.configured, max(1, int(cfg.RequestsPerSecond)))
+	// A burst of one: requests are evenly spaced, so no window of the API's sliding-window quota
+	// sees more than the configured rate allows.
+	c.limiter = rate.NewLimiter(c.configured, 1)
 
 	hc := cfg.HTTPClient
 	if hc == nil {
@@ -178,7 +180,7 @@ func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	t.c.requests.Add(1)
 	resp, err := t.next.RoundTrip(req)
 	if err == nil {
-		t.c.adaptRate(resp.Header.Get("Ratelimit"))
+		t.c.adaptRate(resp.Header.Get("Ratelimit"), resp.Header.Get("Ratelimit-Policy"))
 	}
 	return resp, err
 }

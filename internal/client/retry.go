@@ -82,22 +82,35 @@ func retryAfter(resp *http.Response) time.Duration {
 	return 0
 }
 
-var ratelimitHeader = regexp.MustCompile(`(?:^|;)\s*r=(\d+)\s*;\s*t=(\d+)`)
+var (
+	ratelimitHeader = regexp.MustCompile(`(?:^|;)\s*r=(\d+)\s*;\s*t=(\d+)`)
+	policyHeader    = regexp.MustCompile(`(?:^|;)\s*q=(\d+)\s*;\s*w=(\d+)`)
+)
 
-// adaptRate reads `Ratelimit: "default";r=<remaining>;t=<seconds until reset>` and lowers the
-// shared limiter so that the remaining quota lasts until the window resets; it never rises above
-// the configured rate.
-func (c *Client) adaptRate(header string) {
-	m := ratelimitHeader.FindStringSubmatch(header)
-	if m == nil {
-		return
-	}
-	remaining, _ := strconv.ParseFloat(m[1], 64)
-	reset, _ := strconv.ParseFloat(m[2], 64)
+// policyShare is the share of the API's quota (Ratelimit-Policy) one provider process uses at
+// most. The quota is per user over a sliding window, so a client pacing at exactly the quota's
+// rate exceeds it by whatever it sent in a burst or whatever the previous terraform command sent
+// just before; 10% headroom absorbs that, and leaves room for a second pipeline on the same token.
+const policyShare = 0.9
+
+// adaptRate reads `Ratelimit: "default";r=<remaining>;t=<seconds until reset>` and
+// `Ratelimit-Policy: "default";q=<quota>;w=<window seconds>` and lowers the shared limiter so that
+// the provider stays under the policy's rate and the remaining quota lasts until the window
+// resets; it never rises above the configured rate.
+func (c *Client) adaptRate(ratelimit, policy string) {
 	limit := c.configured
-	if reset > 0 {
-		if fit := rate.Limit(max(remaining, 1) / reset); fit < limit {
-			limit = fit
+	if m := policyHeader.FindStringSubmatch(policy); m != nil {
+		quota, _ := strconv.ParseFloat(m[1], 64)
+		window, _ := strconv.ParseFloat(m[2], 64)
+		if window > 0 && quota > 0 {
+			limit = min(limit, rate.Limit(policyShare*quota/window))
+		}
+	}
+	if m := ratelimitHeader.FindStringSubmatch(ratelimit); m != nil {
+		remaining, _ := strconv.ParseFloat(m[1], 64)
+		reset, _ := strconv.ParseFloat(m[2], 64)
+		if reset > 0 {
+			limit = min(limit, rate.Limit(max(remaining, 1)/reset))
 		}
 	}
 	if c.limiter.Limit() != limit {

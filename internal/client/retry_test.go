@@ -44,13 +44,17 @@ func TestAdaptRateLowersButNeverRaises(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.adaptRate(`"default";r=30;t=60`)
+	c.adaptRate(`"default";r=30;t=60`, "")
 	if got := c.limiter.Limit(); got != rate.Limit(0.5) {
 		t.Fatalf("30 left for 60 s: limit %v, want 0.5/s", got)
 	}
-	c.adaptRate(`"default";r=100000;t=1`)
+	c.adaptRate(`"default";r=100000;t=1`, "")
 	if got := c.limiter.Limit(); got != 4 {
 		t.Fatalf("plenty left: limit %v, want the configured 4/s", got)
+	}
+	c.adaptRate(`"default";r=1000;t=100`, `"default";q=1200;w=300`)
+	if got := c.limiter.Limit(); got != rate.Limit(0.9*1200.0/300) {
+		t.Fatalf("policy 1200 per 300 s: limit %v, want 90%% of 4/s", got)
 	}
 }
 

@@ -1,0 +1,178 @@
+package clitest
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/iamkit/terraform-provider-iam/internal/emulator"
+)
+
+// phase is what one terraform command cost.
+type phase struct {
+	Name        string
+	ByMethod    map[string]int
+	Total       int
+	RateLimited int // answers with HTTP 429
+	Members     int // requests to /accounts/{id}/members...
+	Groups      int // requests to /iam/user_groups and /iam/user_groups/{id}
+	Memberships int // requests to /iam/user_groups/{id}/members...
+	Duration    time.Duration
+	PeakRSS     int64 // KiB
+}
+
+func (p phase) writes() int {
+	return p.ByMethod[http.MethodPost] + p.ByMethod[http.MethodPut] + p.ByMethod[http.MethodPatch] + p.ByMethod[http.MethodDelete]
+}
+
+// runPhase runs one terraform command and counts the requests the emulator saw during it.
+func (e *cliEnv) runPhase(t testing.TB, name string, args ...string) phase {
+	t.Helper()
+	e.Server.ResetRequests()
+	res := e.terraform(t, args...)
+	p := phase{Name: name, ByMethod: map[string]int{}, Duration: res.Duration, PeakRSS: res.PeakRSS}
+	for _, r := range e.Server.Requests() {
+		p.Total++
+		p.ByMethod[r.Method]++
+		if r.Status == http.StatusTooManyRequests {
+			p.RateLimited++
+		}
+		switch {
+		case strings.Contains(r.Path, "/iam/user_groups/") && strings.Contains(r.Path, "/members"):
+			p.Memberships++
+		case strings.Contains(r.Path, "/iam/user_groups"):
+			p.Groups++
+		case strings.Contains(r.Path, "/members"):
+			p.Members++
+		}
+	}
+	return p
+}
+
+// runBench applies size s, plans without changes, changes 1% of the memberships (at least one),
+// and destroys, returning the cost of each step.
+func runBench(t testing.TB, e *cliEnv, s Size) []phase {
+	t.Helper()
+	opts := e.Opts
+	if err := e.WS.WriteConfig(Config(s, opts)); err != nil {
+		t.Fatal(err)
+	}
+	apply := e.runPhase(t, "apply", "apply", "-auto-approve")
+	plan := e.runPhase(t, "plan, no change", "plan", "-detailed-exitcode") // exit 2 (changes) fails the test
+	opts.ChangedMemberships = max(1, s.Groups/100)
+	if err := e.WS.WriteConfig(Config(s, opts)); err != nil {
+		t.Fatal(err)
+	}
+	change := e.runPhase(t, fmt.Sprintf("apply, %d membership(s) changed", opts.ChangedMemberships), "apply", "-auto-approve")
+	destroy := e.runPhase(t, "destroy", "destroy", "-auto-approve")
+	return []phase{apply, plan, change, destroy}
+}
+
+// TestCLIBenchSmall is the benchmark at size S with the provider's default settings, against an
+// emulator that enforces the API's rate limit (1200 requests per 5 minutes) scaled down to 40 per
+// 10 seconds: it asserts request counts, never times.
+func TestCLIBenchSmall(t *testing.T) {
+	t.Parallel()
+	e := newCLIEnv(t, emulator.Options{RateLimit: 40, RateWindow: 10 * time.Second})
+	s, _ := SizeByName("S")
+	phases := runBench(t, e, s)
+	for _, p := range phases {
+		t.Logf("%-32s %4d requests %v, %d answered 429", p.Name, p.Total, p.ByMethod, p.RateLimited)
+		if p.RateLimited != 0 {
+			t.Errorf("%s: %d requests answered 429; the limiter should keep under the API's limit", p.Name, p.RateLimited)
+		}
+	}
+	apply, plan, change, destroy := phases[0], phases[1], phases[2], phases[3]
+
+	// Creates cost one request each: one POST per member and group, one PUT per membership.
+	if got, want := apply.ByMethod[http.MethodPost], s.Members+s.Groups; got != want {
+		t.Errorf("apply: %d POST requests, want %d (one per member and group)", got, want)
+	}
+	if got := apply.ByMethod[http.MethodPut]; got != s.Groups {
+		t.Errorf("apply: %d PUT requests, want %d (one per membership)", got, s.Groups)
+	}
+	if apply.ByMethod[http.MethodGet] != 0 {
+		t.Errorf("apply: %d GET requests, want 0 (no read after a create)", apply.ByMethod[http.MethodGet])
+	}
+	// A no-change plan reads members and groups from a few pages, and each membership in one page.
+	if plan.writes() != 0 {
+		t.Errorf("plan: %d writes", plan.writes())
+	}
+	if got := plan.Members + plan.Groups; got >= 60 {
+		t.Errorf("plan: %d requests for members and groups, want fewer than 60", got)
+	}
+	if plan.Memberships != s.Groups {
+		t.Errorf("plan: %d membership reads, want %d (one page per membership)", plan.Memberships, s.Groups)
+	}
+	// A membership change is exactly one PUT.
+	if got := change.writes(); got != 1 || change.ByMethod[http.MethodPut] != 1 {
+		t.Errorf("1%% change: %d writes %v, want exactly one PUT", got, change.ByMethod)
+	}
+	if got, want := destroy.ByMethod[http.MethodDelete], s.Members+s.Groups; got != want {
+		t.Errorf("destroy: %d DELETE requests, want %d", got, want)
+	}
+	if n := len(e.Server.MemberIDs(e.Opts.AccountID)) + len(e.Server.Groups(e.Opts.AccountID)); n != 0 {
+		t.Errorf("after destroy the account still has %d members and groups", n)
+	}
+	writeSummary(t, fmt.Sprintf("cli bench S: plan %d requests (members+groups %d, memberships %d), 1%% change %d write, 0 x 429",
+		plan.Total, plan.Members+plan.Groups, plan.Memberships, change.writes()))
+}
+
+// TestCLIBenchReport measures the sizes listed in IAM_BENCH_SIZES (for example "S,M,L") and
+// prints the README's table. scripts/bench.sh runs it; make test does not.
+func TestCLIBenchReport(t *testing.T) {
+	sizes := os.Getenv("IAM_BENCH_SIZES")
+	if sizes == "" {
+		t.Skip("set IAM_BENCH_SIZES=S,M,L to run the CLI benchmark (make bench does)")
+	}
+	var b strings.Builder
+	b.WriteString("| size | step | requests (GET/POST/PUT/DELETE) | members+groups reads | membership reads | wall time | provider peak RSS |\n")
+	b.WriteString("|---|---|---|---|---|---|---|\n")
+	for _, name := range strings.Split(sizes, ",") {
+		s, ok := SizeByName(strings.TrimSpace(name))
+		if !ok {
+			t.Fatalf("unknown size %q: use S, M or L", name)
+		}
+		// No server-side rate limit and a high client rate: this measures the provider, not the
+		// API's quota (at the default 4 requests per second an L apply takes ten minutes by design).
+		e := newCLIEnv(t, emulator.Options{})
+		e.Opts.RequestsPerSecond = 100
+		validate := e.validateTime(t, s)
+		for _, p := range runBench(t, e, s) {
+			fmt.Fprintf(&b, "| %s (%d members, %d groups, %d memberships of %d entries) | %s | %d (%d/%d/%d/%d) | %d | %d | %.1f s | %d MiB |\n",
+				s.Name, s.Members, s.Groups, s.Groups, s.MembershipEntries(), p.Name, p.Total,
+				p.ByMethod[http.MethodGet], p.ByMethod[http.MethodPost], p.ByMethod[http.MethodPut], p.ByMethod[http.MethodDelete],
+				p.Members+p.Groups, p.Memberships, p.Duration.Seconds(), p.PeakRSS/1024)
+		}
+		fmt.Fprintf(&b, "| %s | terraform validate | 0 | 0 | 0 | %.2f s | |\n", s.Name, validate.Seconds())
+	}
+	fmt.Println(b.String())
+	if out := os.Getenv("IAM_BENCH_OUT"); out != "" {
+		if err := os.WriteFile(out, []byte(b.String()), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// validateTime is the time of `terraform validate`: provider start-up and schema load.
+func (e *cliEnv) validateTime(t testing.TB, s Size) time.Duration {
+	t.Helper()
+	if err := e.WS.WriteConfig(Config(s, e.Opts)); err != nil {
+		t.Fatal(err)
+	}
+	best := time.Duration(0)
+	for range 3 {
+		res, err := e.WS.Run(context.Background(), "validate", "-no-color")
+		if err != nil || res.ExitCode != 0 {
+			t.Fatalf("terraform validate: %v %s", err, res.Output)
+		}
+		if best == 0 || res.Duration < best {
+			best = res.Duration
+		}
+	}
+	return best
+}

@@ -1,0 +1,136 @@
+package clitest
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Size is the shape of a generated configuration: members, groups with one policy each, and one
+// membership per group. Group g holds LargestGroup/(g+1) members (at least 2), so a few groups
+// are large and most are small, as in real organisations.
+type Size struct {
+	Name         string
+	Members      int
+	Groups       int
+	LargestGroup int
+}
+
+// Sizes are the benchmark's configurations.
+var Sizes = []Size{
+	{Name: "S", Members: 50, Groups: 10, LargestGroup: 50},
+	{Name: "M", Members: 500, Groups: 50, LargestGroup: 500},
+	{Name: "L", Members: 2000, Groups: 200, LargestGroup: 1000},
+}
+
+// SizeByName returns the size called name (S, M or L).
+func SizeByName(name string) (Size, bool) {
+	for _, s := range Sizes {
+		if strings.EqualFold(s.Name, name) {
+			return s, true
+		}
+	}
+	return Size{}, false
+}
+
+// GroupMembers returns the member indexes of group g: a run of consecutive members starting at
+// 7*g, wrapping around. With extra > 0 the run is that much longer (a changed membership).
+func (s Size) GroupMembers(g, extra int) []int {
+	n := min(s.Members, max(2, s.LargestGroup/(g+1))+extra)
+	out := make([]int, n)
+	for i := range out {
+		out[i] = (7*g + i) % s.Members
+	}
+	return out
+}
+
+// MembershipEntries is the number of (group, member) pairs in the configuration.
+func (s Size) MembershipEntries() int {
+	n := 0
+	for g := range s.Groups {
+		n += len(s.GroupMembers(g, 0))
+	}
+	return n
+}
+
+// ConfigOptions are the settings of a generated configuration.
+type ConfigOptions struct {
+	BaseURL, Token, AccountID string
+	RequestsPerSecond         float64 // 0 keeps the provider's default
+	MaxRetries                int     // 0 keeps the provider's default
+	RoleID                    string  // every member's role
+	PermissionGroupID         string  // every group's policy
+	ResourceGroupID           string
+	ChangedMemberships        int // the last N memberships (small groups) get one more member
+	AdditiveEvery             int // every Nth membership (1-based) uses exclusive = false; 0 for none
+	RenamedGroups             int // the first N groups get a new name
+}
+
+// Config renders the configuration for size s.
+func Config(s Size, o ConfigOptions) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `terraform {
+  required_providers {
+    iam = { source = "iamkit/iam" }
+  }
+}
+
+provider "iam" {
+  base_url   = %q
+  api_token  = %q
+  account_id = %q
+`, o.BaseURL, o.Token, o.AccountID)
+	if o.RequestsPerSecond > 0 {
+		fmt.Fprintf(&b, "  requests_per_second = %g\n", o.RequestsPerSecond)
+	}
+	if o.MaxRetries > 0 {
+		fmt.Fprintf(&b, "  max_retries = %d\n", o.MaxRetries)
+	}
+	fmt.Fprintf(&b, `}
+
+resource "iam_account_member" "m" {
+  count = %d
+  email = format("user%%05d@example.com", count.index)
+  roles = [%q]
+}
+
+locals {
+  groups = {
+`, s.Members, o.RoleID)
+	for g := range s.Groups {
+		extra := 0
+		if g >= s.Groups-o.ChangedMemberships {
+			extra = 1
+		}
+		name := fmt.Sprintf("group-%03d", g)
+		if g < o.RenamedGroups {
+			name += "-renamed"
+		}
+		idx := make([]string, 0)
+		for _, i := range s.GroupMembers(g, extra) {
+			idx = append(idx, fmt.Sprint(i))
+		}
+		exclusive := o.AdditiveEvery == 0 || (g+1)%o.AdditiveEvery != 0
+		fmt.Fprintf(&b, "    g%03d = { name = %q, exclusive = %t, members = [%s] }\n", g, name, exclusive, strings.Join(idx, ", "))
+	}
+	fmt.Fprintf(&b, `  }
+}
+
+resource "iam_user_group" "g" {
+  for_each = local.groups
+  name     = each.value.name
+  policies = [{
+    access            = "allow"
+    permission_groups = [%q]
+    resource_groups   = [%q]
+  }]
+}
+
+resource "iam_user_group_membership" "g" {
+  for_each      = local.groups
+  user_group_id = iam_user_group.g[each.key].id
+  exclusive     = each.value.exclusive
+  members       = [for i in each.value.members : iam_account_member.m[i].id]
+}
+`, o.PermissionGroupID, o.ResourceGroupID)
+	return b.String()
+}

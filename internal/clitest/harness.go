@@ -1,0 +1,175 @@
+// Package clitest drives the real terraform CLI with the provider binary built from this
+// repository against an in-process API emulator. It serves the CLI benchmark (request counts, time
+// and memory of apply, plan and destroy at several sizes) and the tests that need a real provider
+// process: faults, interrupted applies, changes between plan and apply, and TF_LOG=trace output.
+package clitest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// ProviderBinary is the name terraform looks for in a dev_overrides directory.
+const ProviderBinary = "terraform-provider-iam"
+
+// BuildProvider compiles the provider at moduleRoot into dir.
+func BuildProvider(ctx context.Context, moduleRoot, dir string) error {
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, ProviderBinary), ".")
+	cmd.Dir = moduleRoot
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("building the provider: %w\n%s", err, out)
+	}
+	return nil
+}
+
+// Workspace is one Terraform working directory whose CLI configuration points the provider's
+// address at a directory holding the built binary (dev_overrides: no registry, no init).
+type Workspace struct {
+	Dir       string
+	Terraform string
+	provider  string // absolute path of the provider binary
+	env       []string
+}
+
+// NewWorkspace prepares dir. extraEnv entries (KEY=value) are added to every command's environment.
+func NewWorkspace(dir, terraform, providerDir string, extraEnv ...string) (*Workspace, error) {
+	providerDir, err := filepath.Abs(providerDir)
+	if err != nil {
+		return nil, err
+	}
+	rc := filepath.Join(dir, ".terraformrc")
+	cfg := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
+		"registry.terraform.io/iamkit/iam", providerDir)
+	if err := os.WriteFile(rc, []byte(cfg), 0o600); err != nil {
+		return nil, err
+	}
+	env := []string{}
+	for _, kv := range os.Environ() {
+		// The workspace decides every TF_ and CLOUDFLARE_ setting; nothing leaks in from the caller.
+		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "CLOUDFLARE_") {
+			env = append(env, kv)
+		}
+	}
+	env = append(env, "TF_CLI_CONFIG_FILE="+rc, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+	return &Workspace{Dir: dir, Terraform: terraform, provider: filepath.Join(providerDir, ProviderBinary),
+		env: append(env, extraEnv...)}, nil
+}
+
+// WriteConfig replaces the workspace's main.tf.
+func (w *Workspace) WriteConfig(hcl string) error {
+	return os.WriteFile(filepath.Join(w.Dir, "main.tf"), []byte(hcl), 0o600)
+}
+
+// Result is one finished terraform command.
+type Result struct {
+	Output   string // stdout and stderr, interleaved
+	ExitCode int
+	Duration time.Duration
+	PeakRSS  int64 // highest resident set size of any provider process, in KiB (Linux; 0 elsewhere)
+}
+
+// Running is a terraform command in progress.
+type Running struct {
+	cmd   *exec.Cmd
+	out   *bytes.Buffer
+	start time.Time
+	stop  chan struct{}
+	peak  chan int64
+	once  sync.Once
+}
+
+// Start runs terraform with args in the workspace without waiting for it.
+func (w *Workspace) Start(ctx context.Context, args ...string) (*Running, error) {
+	cmd := exec.CommandContext(ctx, w.Terraform, args...) // #nosec G204 -- the terraform CLI with test arguments
+	cmd.Dir = w.Dir
+	cmd.Env = w.env
+	out := &bytes.Buffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	r := &Running{cmd: cmd, out: out, start: time.Now(), stop: make(chan struct{}), peak: make(chan int64, 1)}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	go r.watchMemory(w.provider)
+	return r, nil
+}
+
+// Interrupt sends SIGINT, as Ctrl-C in a terminal or a CI runner cancelling a job does.
+func (r *Running) Interrupt() error { return r.cmd.Process.Signal(os.Interrupt) }
+
+// Wait waits for the command; a non-zero exit is reported in Result.ExitCode, not as an error.
+func (r *Running) Wait() (*Result, error) {
+	err := r.cmd.Wait()
+	res := &Result{Output: r.out.String(), Duration: time.Since(r.start)}
+	r.once.Do(func() { close(r.stop) })
+	res.PeakRSS = <-r.peak
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		res.ExitCode = exit.ExitCode()
+	case err != nil:
+		return res, err
+	}
+	return res, nil
+}
+
+// Run runs terraform with args and waits for it.
+func (w *Workspace) Run(ctx context.Context, args ...string) (*Result, error) {
+	r, err := w.Start(ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	return r.Wait()
+}
+
+// watchMemory samples the peak RSS (VmHWM, which the kernel keeps as a high-water mark) of every
+// process running the provider binary until the command ends.
+func (r *Running) watchMemory(binary string) {
+	var peak int64
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		peak = max(peak, providerHWM(binary))
+		select {
+		case <-r.stop:
+			r.peak <- peak
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+func providerHWM(binary string) int64 {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0
+	}
+	var peak int64
+	for _, e := range entries {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		if exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe")); err != nil || exe != binary {
+			continue
+		}
+		status, err := os.ReadFile(filepath.Join("/proc", e.Name(), "status")) // #nosec G304 -- procfs
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(status), "\n") {
+			if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+				n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+				peak = max(peak, n)
+			}
+		}
+	}
+	return peak
+}
