@@ -1,6 +1,20 @@
 #!/usr/bin/env bash
-# make bench: Go benchmarks that count API requests against the in-process emulator. Figures are
-# reported per operation: requests/op is the number that matters against the API's rate limit.
+# make bench: (1) Go benchmarks that count API requests against the in-process emulator, per
+# operation; (2) the CLI benchmark: the real terraform CLI with the provider binary applies, plans,
+# changes 1% of the memberships of, and destroys generated S, M and L configurations, reporting
+# requests by method, wall time and the provider's peak memory. Set IAM_BENCH_SIZES=S to go quicker.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+command -v terraform >/dev/null 2>&1 || { echo "error: the terraform CLI is not on PATH; install Terraform 1.7+"; exit 1; }
+echo "==> Go benchmarks"
 go test ./internal/... -run '^$' -bench . -benchmem -count=1 -timeout 20m
+echo "==> CLI benchmark (sizes ${IAM_BENCH_SIZES:-S,M,L})"
+out=$(mktemp) log=$(mktemp)
+trap 'rm -f "$out" "$log"' EXIT
+if ! IAM_BENCH_SIZES=${IAM_BENCH_SIZES:-S,M,L} IAM_BENCH_OUT="$out" TF_ACC=1 \
+  go test ./internal/clitest/ -run '^TestCLIBenchReport$' -count=1 -timeout 60m >"$log" 2>&1; then
+  tail -40 "$log"; echo "error: the CLI benchmark failed"; exit 1
+fi
+nproc_=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')
+echo "terraform $(terraform version | head -1 | cut -d' ' -f2), ${nproc_} CPUs"
+cat "$out"

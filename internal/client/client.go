@@ -223,7 +223,9 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			return nil, fmt.Errorf("encoding the %s %s body: %w", method, path, err)
 		}
 	}
-	ctx = context.WithValue(ctx, methodKey, method)
+	// The request carries the masked logging context, so that checkRetry's log lines are masked too.
+	logCtx := c.maskedLogContext(ctx)
+	ctx = context.WithValue(logCtx, methodKey, method)
 	req, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), payload)
 	if err != nil {
 		return nil, err
@@ -240,7 +242,6 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		req.Header.Set("X-Auth-Email", c.cfg.Email)
 	}
 
-	logCtx := c.maskedLogContext(ctx)
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {

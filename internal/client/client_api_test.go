@@ -230,8 +230,19 @@ func TestRetries(t *testing.T) {
 	if g, err := c.UserGroups.Create(ctx, acct, client.UserGroupCreate{Name: "once"}); err != nil || g.Name != "once" {
 		t.Fatalf("group POST after an ambiguous drop: %v", err)
 	}
-	if n := len(srv.MemberIDs(acct)); n != 2 || len(srv.Groups(acct)) != 1 {
-		t.Fatalf("%d members and %d groups, want exactly 2 and 1 (no duplicates)", n, len(srv.Groups(acct)))
+	// Several 5xx answers in a row: lookup, wait, POST again, as many times as the retry budget.
+	srv.InjectNext(3, emulator.FaultServerError, isPost)
+	if m, err := c.Members.Create(ctx, acct, client.MemberCreate{Email: "c@example.com", Roles: []string{admin}}); err != nil || m.Email != "c@example.com" {
+		t.Fatalf("POST after three 5xx: %+v %v", m, err)
+	}
+	// The lookup after an ambiguous drop fails once too: it is retried, finds the group, no second POST.
+	srv.InjectNext(1, emulator.FaultDropAfter, isPost)
+	srv.InjectNext(1, emulator.FaultServerError, func(r *http.Request) bool { return r.Method == http.MethodGet })
+	if g, err := c.UserGroups.Create(ctx, acct, client.UserGroupCreate{Name: "twice"}); err != nil || g.Name != "twice" {
+		t.Fatalf("group POST after a drop and a failed lookup: %v", err)
+	}
+	if n := len(srv.MemberIDs(acct)); n != 3 || len(srv.Groups(acct)) != 2 {
+		t.Fatalf("%d members and %d groups, want exactly 3 and 2 (no duplicates)", n, len(srv.Groups(acct)))
 	}
 	// net/http itself may resend an idempotent GET on a dropped reused connection, so count loosely.
 	if s := c.Stats(); s.Retries < 3 || s.RateLimited != 1 {

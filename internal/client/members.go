@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"errors"
 	"iter"
 	"net/http"
 	"net/url"
@@ -58,11 +57,8 @@ func (s *MembersService) Get(ctx context.Context, accountID, memberID string) (*
 	return &m, nil
 }
 
-// Create adds (invites) a member. The API's answer is reported to leave out the roles.
-//
-// A POST is not repeated blindly: when the first attempt fails ambiguously (the connection dropped
-// or timed out after sending, or a 5xx answer), Create looks the email up; if the member exists the
-// first attempt took effect and that member is returned, otherwise the POST is sent once more.
+// Create adds (invites) a member. The API's answer is reported to leave out the roles. A POST is
+// never repeated blindly: see createReconciled.
 func (s *MembersService) Create(ctx context.Context, accountID string, in MemberCreate) (*Member, error) {
 	body := map[string]any{"email": in.Email}
 	if in.Policies != nil {
@@ -73,23 +69,13 @@ func (s *MembersService) Create(ctx context.Context, accountID string, in Member
 	if in.Status != "" {
 		body["status"] = in.Status
 	}
-	var m Member
-	_, err := s.c.do(ctx, http.MethodPost, membersPath(accountID), nil, body, &m)
-	if err == nil {
-		return &m, nil
-	}
-	if !errors.Is(err, ErrAmbiguous) && !errors.Is(err, ErrServer) {
-		return nil, err
-	}
-	if found, ferr := s.FindByEmail(ctx, accountID, in.Email); ferr == nil {
-		return found, nil
-	} else if !errors.Is(ferr, ErrNotFound) {
-		return nil, errors.Join(err, ferr)
-	}
-	if _, err := s.c.do(ctx, http.MethodPost, membersPath(accountID), nil, body, &m); err != nil {
-		return nil, err
-	}
-	return &m, nil
+	return createReconciled(ctx, s.c,
+		func() (*Member, error) {
+			var m Member
+			_, err := s.c.do(ctx, http.MethodPost, membersPath(accountID), nil, body, &m)
+			return &m, err
+		},
+		func() (*Member, error) { return s.FindByEmail(ctx, accountID, in.Email) })
 }
 
 // Update replaces the member's roles or policies (only the one that is set is sent).

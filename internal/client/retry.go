@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"golang.org/x/time/rate"
 )
 
@@ -45,8 +46,59 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	}
 	if retry {
 		c.retries.Add(1)
+		fields := map[string]any{"method": method}
+		if resp != nil {
+			fields["status"], fields["path"] = resp.StatusCode, resp.Request.URL.Path
+		} else {
+			fields["error"] = err.Error()
+		}
+		tflog.SubsystemWarn(ctx, logSubsystem, "retrying API request", fields)
 	}
 	return retry, nil
+}
+
+// createReconciled sends a create (POST) at most once per attempt, and never twice for one object:
+// when an attempt's outcome is unknown (the connection dropped or timed out after sending, or a
+// 5xx answer), it looks the object up by its unique key (email, group name) before trying again,
+// and returns the object if the earlier attempt took effect. A later attempt answered "already
+// exists" means the same. The loop lives here, not in go-retryablehttp, because what happens
+// between attempts is an API lookup that a transport retry policy cannot make; the waits and the
+// number of attempts are the client's retry settings.
+func createReconciled[T any](ctx context.Context, c *Client, post func() (*T, error), find func() (*T, error)) (*T, error) {
+	var firstErr error
+	for attempt := 0; ; attempt++ {
+		created, err := post()
+		if err == nil {
+			return created, nil
+		}
+		retryable := errors.Is(err, ErrAmbiguous) || errors.Is(err, ErrServer)
+		if attempt > 0 && errors.Is(err, ErrAlreadyExists) {
+			retryable, err = true, firstErr // an earlier attempt did create it; find it below
+		}
+		if !retryable {
+			return nil, err
+		}
+		if firstErr == nil {
+			firstErr = err
+		}
+		found, ferr := find()
+		if ferr == nil {
+			return found, nil
+		}
+		if !errors.Is(ferr, ErrNotFound) {
+			return nil, errors.Join(err, ferr)
+		}
+		if attempt >= c.cfg.MaxRetries {
+			return nil, err
+		}
+		tflog.SubsystemWarn(c.maskedLogContext(ctx), logSubsystem, "retrying API request", map[string]any{
+			"method": http.MethodPost, "reason": "outcome unknown and the object was not found", "error": err.Error()})
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(backoff(c.cfg.RetryWaitMin, c.cfg.RetryWaitMax, attempt, nil)):
+		}
+	}
 }
 
 // backoff waits as the API asks (Retry-After on 429 and 503), otherwise exponentially from min,

@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"errors"
 	"iter"
 	"net/http"
 	"net/url"
@@ -57,27 +56,17 @@ func (s *UserGroupsService) Get(ctx context.Context, accountID, groupID string) 
 	return &g, nil
 }
 
-// Create makes a group. Group names are unique in an account, so after an ambiguous failure Create
-// looks the name up before it sends the POST a second time (see MembersService.Create).
+// Create makes a group. Group names are unique in an account, which is what lets Create find out
+// whether an attempt with an unknown outcome took effect (see createReconciled).
 func (s *UserGroupsService) Create(ctx context.Context, accountID string, in UserGroupCreate) (*UserGroup, error) {
 	body := map[string]any{"name": in.Name, "policies": nonNilPolicies(in.Policies)}
-	var g UserGroup
-	_, err := s.c.do(ctx, http.MethodPost, userGroupsPath(accountID), nil, body, &g)
-	if err == nil {
-		return &g, nil
-	}
-	if !errors.Is(err, ErrAmbiguous) && !errors.Is(err, ErrServer) {
-		return nil, err
-	}
-	if found, ferr := s.FindByName(ctx, accountID, in.Name); ferr == nil {
-		return found, nil
-	} else if !errors.Is(ferr, ErrNotFound) {
-		return nil, errors.Join(err, ferr)
-	}
-	if _, err := s.c.do(ctx, http.MethodPost, userGroupsPath(accountID), nil, body, &g); err != nil {
-		return nil, err
-	}
-	return &g, nil
+	return createReconciled(ctx, s.c,
+		func() (*UserGroup, error) {
+			var g UserGroup
+			_, err := s.c.do(ctx, http.MethodPost, userGroupsPath(accountID), nil, body, &g)
+			return &g, err
+		},
+		func() (*UserGroup, error) { return s.FindByName(ctx, accountID, in.Name) })
 }
 
 // Update changes the name and/or the policies of a group. Policy IDs are never sent: the API

@@ -57,6 +57,7 @@ type ConfigOptions struct {
 	BaseURL, Token, AccountID string
 	RequestsPerSecond         float64 // 0 keeps the provider's default
 	MaxRetries                int     // 0 keeps the provider's default
+	RequestTimeoutSeconds     int     // 0 keeps the provider's default
 	RoleID                    string  // every member's role
 	PermissionGroupID         string  // every group's policy
 	ResourceGroupID           string
@@ -84,6 +85,9 @@ provider "iam" {
 	}
 	if o.MaxRetries > 0 {
 		fmt.Fprintf(&b, "  max_retries = %d\n", o.MaxRetries)
+	}
+	if o.RequestTimeoutSeconds > 0 {
+		fmt.Fprintf(&b, "  request_timeout_seconds = %d\n", o.RequestTimeoutSeconds)
 	}
 	fmt.Fprintf(&b, `}
 

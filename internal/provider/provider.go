@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"strconv"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -45,6 +46,7 @@ type providerModel struct {
 	AccountID         types.String  `tfsdk:"account_id"`
 	MaxRetries        types.Int64   `tfsdk:"max_retries"`
 	RequestsPerSecond types.Float64 `tfsdk:"requests_per_second"`
+	RequestTimeout    types.Int64   `tfsdk:"request_timeout_seconds"`
 }
 
 // New returns a constructor for the provider, as providerserver expects.
@@ -97,6 +99,11 @@ func (p *iamProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Optional:            true,
 				Validators:          []validator.Int64{int64validator.Between(0, 20)},
 			},
+			"request_timeout_seconds": schema.Int64Attribute{
+				MarkdownDescription: "How long one attempt of a request may take before it is abandoned (and retried when that is safe). Default 30.",
+				Optional:            true,
+				Validators:          []validator.Int64{int64validator.Between(1, 600)},
+			},
 			"requests_per_second": schema.Float64Attribute{
 				MarkdownDescription: "Client-side request rate shared by every resource. Default 4, which is the API's " +
 					"limit of 1200 requests per 5 minutes. The provider slows down further when the API's rate-limit headers ask it to.",
@@ -144,6 +151,9 @@ func (p *iamProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}
 	if !cfg.RequestsPerSecond.IsNull() {
 		cc.RequestsPerSecond = cfg.RequestsPerSecond.ValueFloat64()
+	}
+	if !cfg.RequestTimeout.IsNull() {
+		cc.Timeout = time.Duration(cfg.RequestTimeout.ValueInt64()) * time.Second
 	}
 
 	switch {
