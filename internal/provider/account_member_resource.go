@@ -270,7 +270,7 @@ func (r *accountMemberResource) Update(ctx context.Context, req resource.UpdateR
 	mem, err := r.pd.client.Members.Update(ctx, accountID, state.ID.ValueString(), in)
 	r.pd.cache.InvalidateMembers(accountID)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Cannot update account member "+state.ID.ValueString(), err)
+		addUpdateError(&resp.Diagnostics, "Cannot update account member "+state.ID.ValueString(), err)
 		return
 	}
 	plan.apply(accountID, mem, false)

@@ -16,6 +16,17 @@ func addAPIError(diags *diag.Diagnostics, summary string, err error) {
 	diags.AddError(summary, apiErrorDetail(err))
 }
 
+// addUpdateError is addAPIError for an Update: there a 404 means the object was deleted outside
+// Terraform between the plan (whose refresh still saw it) and the apply.
+func addUpdateError(diags *diag.Diagnostics, summary string, err error) {
+	if errors.Is(err, client.ErrNotFound) {
+		diags.AddError(summary, err.Error()+"\n\nThe object was deleted outside Terraform after the plan was made. "+
+			"Nothing was changed. Run `terraform apply` again: its plan will create the object anew.")
+		return
+	}
+	addAPIError(diags, summary, err)
+}
+
 func apiErrorDetail(err error) string {
 	var advice string
 	switch {

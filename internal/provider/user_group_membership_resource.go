@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -209,12 +210,48 @@ func (r *membershipResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	groupID := plan.UserGroupID.ValueString()
+	if plan.Exclusive.ValueBool() && state.Exclusive.ValueBool() {
+		r.checkUnchangedSincePlan(ctx, accountID, groupID, prior, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	if err := r.write(ctx, accountID, groupID, plan.Exclusive.ValueBool(), prior, planned); err != nil {
-		addAPIError(&resp.Diagnostics, "Cannot change the members of user group "+groupID, err)
+		addUpdateError(&resp.Diagnostics, "Cannot change the members of user group "+groupID, err)
 		return
 	}
 	plan.ID = types.StringValue(groupID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// checkUnchangedSincePlan reads the group's members before the PUT that replaces them, and stops if
+// they differ from what the plan was made from: someone changed the group in between (most often
+// while a saved plan waited for approval), and the PUT would undo that change without the plan
+// having shown it. One paged read per changed membership buys "never a silent wipe".
+func (r *membershipResource) checkUnchangedSincePlan(ctx context.Context, accountID, groupID string, prior []string, diags *diag.Diagnostics) {
+	members, err := r.pd.client.GroupMembers.ListAll(ctx, accountID, groupID)
+	if err != nil {
+		addUpdateError(diags, "Cannot read the members of user group "+groupID, err)
+		return
+	}
+	var added, removed []string
+	for _, m := range members {
+		if !slices.Contains(prior, m.ID) {
+			added = append(added, m.ID)
+		}
+	}
+	for _, id := range prior {
+		if !slices.ContainsFunc(members, func(m client.GroupMember) bool { return m.ID == id }) {
+			removed = append(removed, id)
+		}
+	}
+	if len(added)+len(removed) == 0 {
+		return
+	}
+	diags.AddAttributeError(path.Root("members"), "User group members changed since the plan",
+		fmt.Sprintf("The members of user group %s were changed outside Terraform after the plan was made "+
+			"(added: %v; removed: %v). Nothing was changed, so that the apply does not undo a change the plan did not show. "+
+			"Run `terraform plan` (or `terraform apply` without a saved plan) again to review it.", groupID, added, removed))
 }
 
 // Delete empties the group when exclusive; in additive mode it removes only its own members.

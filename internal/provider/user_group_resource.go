@@ -164,7 +164,7 @@ func (r *userGroupResource) Update(ctx context.Context, req resource.UpdateReque
 	g, err := r.pd.client.UserGroups.Update(ctx, accountID, state.ID.ValueString(), in)
 	r.pd.cache.InvalidateGroups(accountID)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Cannot update user group "+state.ID.ValueString(), err)
+		addUpdateError(&resp.Diagnostics, "Cannot update user group "+state.ID.ValueString(), err)
 		return
 	}
 	plan.apply(accountID, g)
