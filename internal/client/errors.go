@@ -19,6 +19,9 @@ var (
 	// ErrAmbiguous means the request may or may not have been applied: the connection failed or
 	// timed out after it was sent.
 	ErrAmbiguous = errors.New("outcome unknown")
+	// ErrMultipleMatches means a lookup by a key the API keeps unique (email, group name) found
+	// several objects: a lookup must never pick one of them silently.
+	ErrMultipleMatches = errors.New("more than one match")
 )
 
 // ErrorDetail is one item of the envelope's errors or messages.

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
@@ -102,13 +103,20 @@ func (s *MembersService) Delete(ctx context.Context, accountID, memberID string)
 // FindByEmail pages through the members (the API has no email filter) and returns the one whose
 // email matches case-insensitively, or ErrNotFound.
 func (s *MembersService) FindByEmail(ctx context.Context, accountID, email string) (*Member, error) {
+	var found []Member
 	for m, err := range s.List(ctx, accountID, MemberListOptions{}) {
 		if err != nil {
 			return nil, err
 		}
 		if strings.EqualFold(m.Email, email) || (m.User != nil && strings.EqualFold(m.User.Email, email)) {
-			return &m, nil
+			found = append(found, m)
 		}
+	}
+	if len(found) == 1 {
+		return &found[0], nil
+	}
+	if len(found) > 1 {
+		return nil, fmt.Errorf("%w: %d members of account %s have the email %s", ErrMultipleMatches, len(found), accountID, email)
 	}
 	return nil, &APIError{StatusCode: http.StatusNotFound, Method: http.MethodGet, Path: membersPath(accountID),
 		Errors: []ErrorDetail{{Code: 1003, Message: "no member with email " + email}}}

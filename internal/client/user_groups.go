@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
@@ -94,13 +95,20 @@ func (s *UserGroupsService) Delete(ctx context.Context, accountID, groupID strin
 
 // FindByName returns the group with exactly this name, or ErrNotFound.
 func (s *UserGroupsService) FindByName(ctx context.Context, accountID, name string) (*UserGroup, error) {
+	var found []UserGroup
 	for g, err := range s.List(ctx, accountID, UserGroupListOptions{Name: name}) {
 		if err != nil {
 			return nil, err
 		}
 		if g.Name == name {
-			return &g, nil
+			found = append(found, g)
 		}
+	}
+	if len(found) == 1 {
+		return &found[0], nil
+	}
+	if len(found) > 1 {
+		return nil, fmt.Errorf("%w: %d user groups of account %s are named %q", ErrMultipleMatches, len(found), accountID, name)
 	}
 	return nil, &APIError{StatusCode: http.StatusNotFound, Method: http.MethodGet, Path: userGroupsPath(accountID),
 		Errors: []ErrorDetail{{Code: 1003, Message: "no user group named " + name}}}

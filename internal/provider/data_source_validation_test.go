@@ -116,6 +116,7 @@ func TestAccDataSourceValidation(t *testing.T) {
 		{"roles/name_empty", `data "iam_roles" "x" { name = "" }`, nameLength},
 		{"permission_groups/name_empty", `data "iam_permission_groups" "x" { name = "" }`, nameLength},
 		{"resource_groups/name_empty", `data "iam_resource_groups" "x" { name = "" }`, nameLength},
+		{"user_group/name_empty", `data "iam_user_group" "x" { name = "" }`, nameLength},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -249,12 +250,7 @@ func newRenamingTestEnv(t *testing.T, listPath, from, to string) *testEnv {
 // A lookup of one member by email, or of one group by name, that matches more than one object must
 // be an error, never an arbitrary pick. The API keeps emails and group names unique, so the
 // duplicates are seeded straight into the emulator's state.
-//
-// Known bug, skipped until fixed: client.MembersService.FindByEmail and
-// client.UserGroupsService.FindByName return the first match, so both data sources silently read
-// whichever duplicate the API lists first (no error, no warning). Remove the Skip with the fix.
 func TestAccDataSourceValidationLookupFindsMany(t *testing.T) {
-	t.Skip("known bug: iam_account_member (email) and iam_user_group (name) pick the first of several matches instead of failing")
 	t.Parallel()
 	cases := []struct {
 		dataSourceErrorCase

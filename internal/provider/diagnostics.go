@@ -45,6 +45,8 @@ func apiErrorDetail(err error) string {
 		advice = "The object does not exist (any more) in this account. Check the ID and account_id."
 	case errors.Is(err, client.ErrAlreadyExists):
 		advice = "An object with this identity already exists in the account. Import it instead of creating it."
+	case errors.Is(err, client.ErrMultipleMatches):
+		advice = "The lookup is ambiguous, so nothing was picked. Look the object up by its `id` instead."
 	case errors.Is(err, client.ErrValidation):
 		advice = "The API rejected the request; the message above names the value it did not accept."
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -98,9 +99,10 @@ func (d *userGroupDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "One user group, by `id` or by exact `name`. Finding none is an error.",
 		Attributes: map[string]schema.Attribute{
-			"account_id":  accountIDDataSourceAttribute(),
-			"id":          schema.StringAttribute{MarkdownDescription: "Group ID to look up.", Optional: true, Computed: true, Validators: []validator.String{hexIDValidator("a user group ID")}},
-			"name":        schema.StringAttribute{MarkdownDescription: "Exact group name to look up.", Optional: true, Computed: true},
+			"account_id": accountIDDataSourceAttribute(),
+			"id":         schema.StringAttribute{MarkdownDescription: "Group ID to look up.", Optional: true, Computed: true, Validators: []validator.String{hexIDValidator("a user group ID")}},
+			"name": schema.StringAttribute{MarkdownDescription: "Exact group name to look up.", Optional: true, Computed: true,
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
 			"created_on":  schema.StringAttribute{MarkdownDescription: "Creation time (RFC 3339).", Computed: true},
 			"modified_on": schema.StringAttribute{MarkdownDescription: "Last change (RFC 3339).", Computed: true},
 		},
