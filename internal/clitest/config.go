@@ -66,8 +66,8 @@ type ConfigOptions struct {
 	RenamedGroups             int // the first N groups get a new name
 }
 
-// Config renders the configuration for size s.
-func Config(s Size, o ConfigOptions) string {
+// ProviderBlock renders the terraform and provider blocks.
+func ProviderBlock(o ConfigOptions) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `terraform {
   required_providers {
@@ -89,8 +89,15 @@ provider "iam" {
 	if o.RequestTimeoutSeconds > 0 {
 		fmt.Fprintf(&b, "  request_timeout_seconds = %d\n", o.RequestTimeoutSeconds)
 	}
-	fmt.Fprintf(&b, `}
+	b.WriteString("}\n")
+	return b.String()
+}
 
+// Config renders the configuration for size s.
+func Config(s Size, o ConfigOptions) string {
+	var b strings.Builder
+	b.WriteString(ProviderBlock(o))
+	fmt.Fprintf(&b, `
 resource "iam_account_member" "m" {
   count = %d
   email = format("user%%05d@example.com", count.index)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -87,7 +88,10 @@ func newCLIEnv(t testing.TB, opts emulator.Options, extraEnv ...string) *cliEnv 
 // terraform runs one command and fails the test if it exits non-zero.
 func (e *cliEnv) terraform(t testing.TB, args ...string) *Result {
 	t.Helper()
-	res, err := e.WS.Run(context.Background(), append(args, "-input=false", "-no-color")...)
+	if slices.Contains([]string{"plan", "apply", "destroy", "import"}, args[0]) {
+		args = append(args, "-input=false", "-no-color")
+	}
+	res, err := e.WS.Run(context.Background(), args...)
 	if err != nil {
 		t.Fatalf("terraform %s: %v", args[0], err)
 	}

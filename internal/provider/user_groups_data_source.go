@@ -17,7 +17,9 @@ import (
 	"github.com/iamkit/terraform-provider-iam/internal/client"
 )
 
-var groupSummaryType = types.ObjectType{AttrTypes: map[string]attr.Type{"id": types.StringType, "name": types.StringType}}
+var groupSummaryType = types.ObjectType{AttrTypes: map[string]attr.Type{
+	"id": types.StringType, "name": types.StringType, "policies": types.SetType{ElemType: types.ObjectType{AttrTypes: policyAttrTypes}},
+}}
 
 // NewUserGroupsDataSource is iam_user_groups: every group of the account, optionally filtered.
 func NewUserGroupsDataSource() datasource.DataSource { return &userGroupsDataSource{} }
@@ -48,6 +50,16 @@ func (d *userGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"id":   schema.StringAttribute{Computed: true, MarkdownDescription: "Group ID."},
 					"name": schema.StringAttribute{Computed: true, MarkdownDescription: "Group name."},
+					"policies": schema.SetNestedAttribute{
+						Computed: true,
+						MarkdownDescription: "The group's policies, in the shape of `iam_user_group.policies` (null when it has none), " +
+							"so that adopting a group can carry its policies over unchanged.",
+						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+							"access":            schema.StringAttribute{Computed: true, MarkdownDescription: "`allow` or `deny`."},
+							"permission_groups": schema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Permission group IDs."},
+							"resource_groups":   schema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Resource group IDs."},
+						}},
+					},
 				}},
 			},
 			"ids_by_name": schema.MapAttribute{MarkdownDescription: "Map from group name to ID.", Computed: true, ElementType: types.StringType},
@@ -69,7 +81,10 @@ func (d *userGroupsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	items := make([]attr.Value, 0, len(groups))
 	byName := map[string]attr.Value{}
 	for _, g := range groups {
-		items = append(items, types.ObjectValueMust(groupSummaryType.AttrTypes, map[string]attr.Value{"id": types.StringValue(g.ID), "name": types.StringValue(g.Name)}))
+		items = append(items, types.ObjectValueMust(groupSummaryType.AttrTypes, map[string]attr.Value{
+			"id": types.StringValue(g.ID), "name": types.StringValue(g.Name),
+			"policies": policiesFromAPI(types.SetNull(types.ObjectType{AttrTypes: policyAttrTypes}), g.Policies),
+		}))
 		byName[g.Name] = types.StringValue(g.ID)
 	}
 	m.AccountID = types.StringValue(accountID)
