@@ -121,7 +121,16 @@ func (r *accountMemberResource) Configure(_ context.Context, req resource.Config
 
 func (r *accountMemberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	modifyPlanAccountID(ctx, r.pd, req, resp)
+	if req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
+		return
+	}
 	r.checkStatusChange(ctx, req, resp)
+	planned, prior := setAttrs(ctx, req, "roles", &resp.Diagnostics)
+	if !resp.Diagnostics.HasError() && !planned.IsUnknown() {
+		r.pd.checkCatalogIDs(ctx, plannedAccountID(ctx, req, resp), catalogRoles, path.Root("roles"),
+			newIDs(knownStrings(planned), knownStrings(prior)), &resp.Diagnostics)
+	}
+	r.pd.checkPolicyIDs(ctx, req, resp)
 }
 
 // checkStatusChange fails the plan when `status` is changed to "accepted" on a member whose
@@ -223,6 +232,7 @@ func (r *accountMemberResource) Create(ctx context.Context, req resource.CreateR
 		addAPIError(&resp.Diagnostics, "Cannot add account member "+in.Email, err)
 		return
 	}
+	r.pd.cache.NoteCreated(mem.ID)
 	plan.apply(accountID, mem, true)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }

@@ -21,8 +21,30 @@ const directReadsBeforeListing = 5
 // of that kind, so a read never sees a state older than the provider's own last write. Nothing is
 // kept across processes.
 type readCache struct {
-	members *snapshots[client.Member]
-	groups  *snapshots[client.UserGroup]
+	members  *snapshots[client.Member]
+	groups   *snapshots[client.UserGroup]
+	catalogs catalogCache
+
+	createdMu sync.Mutex
+	created   map[string]bool // IDs of members and groups this process created
+}
+
+// NoteCreated records an object this process created: the plan-time existence checks that
+// Terraform repeats during apply then need no request for it.
+func (c *readCache) NoteCreated(id string) {
+	c.createdMu.Lock()
+	defer c.createdMu.Unlock()
+	if c.created == nil {
+		c.created = map[string]bool{}
+	}
+	c.created[id] = true
+}
+
+// Created reports whether this process created the object.
+func (c *readCache) Created(id string) bool {
+	c.createdMu.Lock()
+	defer c.createdMu.Unlock()
+	return c.created[id]
 }
 
 func newReadCache() *readCache {
@@ -48,6 +70,13 @@ func (c *readCache) Group(ctx context.Context, cl *client.Client, accountID, gro
 		func() ([]client.UserGroup, error) {
 			return client.Collect(cl.UserGroups.List(ctx, accountID, client.UserGroupListOptions{}))
 		})
+}
+
+// Members returns every member of the account, from the per-run listing.
+func (c *readCache) Members(ctx context.Context, cl *client.Client, accountID string) (map[string]client.Member, error) {
+	return c.members.all(ctx, accountID, func() ([]client.Member, error) {
+		return client.Collect(cl.Members.List(ctx, accountID, client.MemberListOptions{}))
+	})
 }
 
 // InvalidateMembers must be called after every write to the account's members.
@@ -80,16 +109,39 @@ func (s *snapshots[T]) invalidate(accountID string) {
 }
 
 func (s *snapshots[T]) get(ctx context.Context, accountID, id string, getOne func() (*T, error), listAll func() ([]T, error)) (*T, error) {
+	items, err := s.load(ctx, accountID, true, listAll)
+	if items == nil && err == nil { // a direct read
+		return getOne()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listing the account to refresh %s: %w", id, err)
+	}
+	it, ok := items[id]
+	if !ok {
+		return nil, fmt.Errorf("%s is not in the account's listing: %w", id, client.ErrNotFound)
+	}
+	return &it, nil
+}
+
+// all returns the whole listing of the account, loading it if needed.
+func (s *snapshots[T]) all(ctx context.Context, accountID string, listAll func() ([]T, error)) (map[string]T, error) {
+	return s.load(ctx, accountID, false, listAll)
+}
+
+// load returns the account's listing, (nil, nil) when the caller should read one object directly
+// instead (allowDirect, fewer than directReadsBeforeListing so far), or the listing's error.
+// Concurrent callers share one listing.
+func (s *snapshots[T]) load(ctx context.Context, accountID string, allowDirect bool, listAll func() ([]T, error)) (map[string]T, error) {
 	s.mu.Lock()
 	snap := s.accounts[accountID]
 	if snap == nil {
 		snap = &snapshot[T]{}
 		s.accounts[accountID] = snap
 	}
-	if snap.loaded == nil && snap.directReads < directReadsBeforeListing {
+	if allowDirect && snap.loaded == nil && snap.directReads < directReadsBeforeListing {
 		snap.directReads++
 		s.mu.Unlock()
-		return getOne()
+		return nil, nil
 	}
 	loader := snap.loaded == nil
 	if loader {
@@ -120,12 +172,5 @@ func (s *snapshots[T]) get(ctx context.Context, accountID, id string, getOne fun
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	if snap.err != nil {
-		return nil, fmt.Errorf("listing the account to refresh %s: %w", id, snap.err)
-	}
-	it, ok := snap.items[id]
-	if !ok {
-		return nil, fmt.Errorf("%s is not in the account's listing: %w", id, client.ErrNotFound)
-	}
-	return &it, nil
+	return snap.items, snap.err
 }

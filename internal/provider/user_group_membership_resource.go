@@ -92,6 +92,31 @@ func (r *membershipResource) Configure(_ context.Context, req resource.Configure
 
 func (r *membershipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	modifyPlanAccountID(ctx, r.pd, req, resp)
+	if req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() || r.pd == nil {
+		return
+	}
+	accountID := plannedAccountID(ctx, req, resp)
+	planned, prior := setAttrs(ctx, req, "members", &resp.Diagnostics)
+	if resp.Diagnostics.HasError() || accountID == "" {
+		return
+	}
+	if !planned.IsUnknown() {
+		r.pd.checkMembersExist(ctx, accountID, newIDs(knownStrings(planned), knownStrings(prior)), &resp.Diagnostics)
+	}
+	// A new membership of an existing group: check the group exists (it is unknown at plan when
+	// the group is created in the same apply).
+	var groupID types.String
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("user_group_id"), &groupID)...)
+	if req.State.Raw.IsNull() && !groupID.IsUnknown() && !groupID.IsNull() && !r.pd.cache.Created(groupID.ValueString()) {
+		_, err := r.pd.cache.Group(ctx, r.pd.client, accountID, groupID.ValueString())
+		if errors.Is(err, client.ErrNotFound) {
+			resp.Diagnostics.AddAttributeError(path.Root("user_group_id"), "User group not found",
+				fmt.Sprintf("Account %s has no user group with ID %s. Use the `id` of an `iam_user_group` resource or data source.",
+					accountID, groupID.ValueString()))
+		} else if err != nil {
+			addAPIError(&resp.Diagnostics, "Cannot read user group "+groupID.ValueString(), err)
+		}
+	}
 }
 
 // memberIDs reads a set of member IDs, sorted.

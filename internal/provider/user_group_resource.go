@@ -87,6 +87,9 @@ func (r *userGroupResource) Configure(_ context.Context, req resource.ConfigureR
 
 func (r *userGroupResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	modifyPlanAccountID(ctx, r.pd, req, resp)
+	if !resp.Diagnostics.HasError() {
+		r.pd.checkPolicyIDs(ctx, req, resp)
+	}
 }
 
 // apply copies an API answer into the model, keeping the prior shape of an empty policy set.
@@ -120,6 +123,7 @@ func (r *userGroupResource) Create(ctx context.Context, req resource.CreateReque
 		addAPIError(&resp.Diagnostics, "Cannot create user group "+plan.Name.ValueString(), err)
 		return
 	}
+	r.pd.cache.NoteCreated(g.ID)
 	plan.apply(accountID, g)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }

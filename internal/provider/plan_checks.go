@@ -1,0 +1,195 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/iamkit/terraform-provider-iam/internal/client"
+)
+
+// Plan-time checks of IDs against the account: a role, permission group or resource group ID that
+// does not exist, or a member ID that is not in the account, fails `terraform plan` instead of
+// half-way through an apply. Only IDs new in the plan (not in the prior state) are checked, so a
+// plan without changes costs no request; the catalogues are read once per run.
+
+type catalogKind string
+
+const (
+	catalogRoles            catalogKind = "role"
+	catalogPermissionGroups catalogKind = "permission group"
+	catalogResourceGroups   catalogKind = "resource group"
+)
+
+// catalogCache holds catalogue IDs per kind and account for one provider process.
+type catalogCache struct {
+	mu  sync.Mutex
+	ids map[string]map[string]bool // kind + "/" + account -> IDs
+}
+
+func (c *catalogCache) get(ctx context.Context, cl *client.Client, accountID string, kind catalogKind) (map[string]bool, error) {
+	key := string(kind) + "/" + accountID
+	c.mu.Lock()
+	defer c.mu.Unlock() // held while listing: concurrent plans wait for one listing instead of each making one
+	if ids, ok := c.ids[key]; ok {
+		return ids, nil
+	}
+	ids := map[string]bool{}
+	var err error
+	switch kind {
+	case catalogRoles:
+		err = collectIDs(cl.Roles.List(ctx, accountID), func(r client.Role) string { return r.ID }, ids)
+	case catalogPermissionGroups:
+		err = collectIDs(cl.PermissionGroups.List(ctx, accountID), func(p client.PermissionGroup) string { return p.ID }, ids)
+	case catalogResourceGroups:
+		err = collectIDs(cl.ResourceGroups.List(ctx, accountID), func(r client.ResourceGroup) string { return r.ID }, ids)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if c.ids == nil {
+		c.ids = map[string]map[string]bool{}
+	}
+	c.ids[key] = ids
+	return ids, nil
+}
+
+func collectIDs[T any](seq iter.Seq2[T, error], idOf func(T) string, into map[string]bool) error {
+	items, err := client.Collect(seq)
+	for _, it := range items {
+		into[idOf(it)] = true
+	}
+	return err
+}
+
+// newIDs returns the planned IDs that are not among the prior ones.
+func newIDs(planned, prior []string) []string {
+	var out []string
+	for _, id := range planned {
+		if !slices.Contains(prior, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// checkCatalogIDs adds an error on attr for every ID in ids that the account's catalogue lacks.
+func (pd *providerData) checkCatalogIDs(ctx context.Context, accountID string, kind catalogKind, attr path.Path, ids []string, diags *diag.Diagnostics) {
+	if pd == nil || len(ids) == 0 || accountID == "" {
+		return
+	}
+	known, err := pd.cache.catalogs.get(ctx, pd.client, accountID, kind)
+	if err != nil {
+		addAPIError(diags, fmt.Sprintf("Cannot read the %ss of account %s to check the configuration", kind, accountID), err)
+		return
+	}
+	var unknown []string
+	for _, id := range ids {
+		if !known[id] {
+			unknown = append(unknown, id)
+		}
+	}
+	if len(unknown) > 0 {
+		diags.AddAttributeError(attr, fmt.Sprintf("Unknown %s ID", kind),
+			fmt.Sprintf("Account %s has no %s with ID %s. Look IDs up by name with the `iam_%ss` data source instead of copying them.",
+				accountID, kind, strings.Join(unknown, ", "), strings.ReplaceAll(string(kind), " ", "_")))
+	}
+}
+
+// checkMembersExist adds an error for every member ID in ids that is not in the account.
+func (pd *providerData) checkMembersExist(ctx context.Context, accountID string, ids []string, diags *diag.Diagnostics) {
+	if pd == nil || accountID == "" {
+		return
+	}
+	if ids = slices.DeleteFunc(slices.Clone(ids), pd.cache.Created); len(ids) == 0 {
+		return
+	}
+	members, err := pd.cache.Members(ctx, pd.client, accountID)
+	if err != nil {
+		addAPIError(diags, "Cannot list the members of account "+accountID+" to check the configuration", err)
+		return
+	}
+	var missing []string
+	for _, id := range ids {
+		if _, ok := members[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 0 {
+		diags.AddAttributeError(path.Root("members"), "Not a member of the account",
+			fmt.Sprintf("Account %s has no member with ID %s. Use the `id` of an `iam_account_member` resource or of the "+
+				"`iam_account_member` data source.", accountID, strings.Join(missing, ", ")))
+	}
+}
+
+// policyIDs returns the permission group and resource group IDs of a policies set.
+func policyIDs(ctx context.Context, set types.Set, diags *diag.Diagnostics) (permissionGroups, resourceGroups []string) {
+	for _, p := range policiesToInput(ctx, set, diags) {
+		permissionGroups = append(permissionGroups, p.PermissionGroupIDs...)
+		resourceGroups = append(resourceGroups, p.ResourceGroupIDs...)
+	}
+	return permissionGroups, resourceGroups
+}
+
+// setAttrs reads one set attribute from the plan and, when there is one, the prior state.
+func setAttrs(ctx context.Context, req resource.ModifyPlanRequest, name string, diags *diag.Diagnostics) (planned, prior types.Set) {
+	diags.Append(req.Plan.GetAttribute(ctx, path.Root(name), &planned)...)
+	prior = types.SetNull(planned.ElementType(ctx))
+	if !req.State.Raw.IsNull() {
+		diags.Append(req.State.GetAttribute(ctx, path.Root(name), &prior)...)
+	}
+	return planned, prior
+}
+
+// plannedAccountID is the plan's account_id once modifyPlanAccountID has set it ("" when unknown).
+func plannedAccountID(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) string {
+	var v types.String
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("account_id"), &v)...)
+	return v.ValueString()
+}
+
+// checkPolicyIDs checks the permission group and resource group IDs new in the planned policies.
+func (pd *providerData) checkPolicyIDs(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if pd == nil || req.Plan.Raw.IsNull() {
+		return
+	}
+	planned, prior := setAttrs(ctx, req, "policies", &resp.Diagnostics)
+	if resp.Diagnostics.HasError() || planned.IsUnknown() || planned.IsNull() {
+		return
+	}
+	accountID := plannedAccountID(ctx, req, resp)
+	if !allKnown(planned) {
+		return
+	}
+	pgs, rgs := policyIDs(ctx, planned, &resp.Diagnostics)
+	oldPGs, oldRGs := policyIDs(ctx, prior, &resp.Diagnostics)
+	pd.checkCatalogIDs(ctx, accountID, catalogPermissionGroups, path.Root("policies"), newIDs(pgs, oldPGs), &resp.Diagnostics)
+	pd.checkCatalogIDs(ctx, accountID, catalogResourceGroups, path.Root("policies"), newIDs(rgs, oldRGs), &resp.Diagnostics)
+}
+
+// knownStrings returns the known string elements of a set (elements of resources created in the
+// same apply are unknown at plan).
+func knownStrings(set types.Set) []string {
+	var out []string
+	for _, v := range set.Elements() {
+		if s, ok := v.(types.String); ok && !s.IsUnknown() && !s.IsNull() {
+			out = append(out, s.ValueString())
+		}
+	}
+	return out
+}
+
+// allKnown reports whether a value and everything in it is known.
+func allKnown(v attr.Value) bool {
+	tv, err := v.ToTerraformValue(context.Background())
+	return err == nil && tv.IsFullyKnown()
+}
