@@ -9,6 +9,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/iamkit/terraform-provider-iam/internal/client"
 )
 
 // importID is a parsed import identifier: "<account_id>/<key>" or, when the provider has a default
@@ -65,6 +67,9 @@ func importState(ctx context.Context, pd *providerData, req resource.ImportState
 	var resourceID string
 	if err == nil {
 		resourceID, err = resolve(ctx, id)
+	}
+	if errors.Is(err, client.ErrNotFound) { // a lookup by name or email found nothing: show the forms too
+		err = fmt.Errorf("%w\n\nExpected one of: %s (read as account %s and key %q)", err, strings.Join(formats, ", "), id.AccountID, id.Key)
 	}
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot import "+req.ID, err.Error())
