@@ -295,3 +295,23 @@ func TestLogsNeverContainTheToken(t *testing.T) {
 		t.Fatal("the token appears in the logs")
 	}
 }
+
+// A create in flight when the context is cancelled (terraform interrupted) finishes, so that the
+// state can record it; an abandoned one could leave an object the next apply trips over.
+func TestCreateInFlightSurvivesCancellation(t *testing.T) {
+	srv, c := newEnv(t, emulator.Options{}, client.Config{})
+	srv.SetFaults(emulator.Faults{SlowRatio: 1, SlowDelay: 300 * time.Millisecond, Methods: []string{http.MethodPost}})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	m, err := c.Members.Create(ctx, acct, client.MemberCreate{Email: "late@example.com", Roles: []string{srv.RoleIDByName("Administrator")}})
+	if err != nil || m.Email != "late@example.com" {
+		t.Fatalf("create cancelled in flight: %+v %v", m, err)
+	}
+	if n := len(srv.MemberIDs(acct)); n != 1 {
+		t.Fatalf("%d members, want 1", n)
+	}
+	// Cancelled before it starts: nothing is sent.
+	if _, err := c.UserGroups.Create(ctx, acct, client.UserGroupCreate{Name: "never"}); err == nil {
+		t.Fatal("a create with a cancelled context was sent")
+	}
+}

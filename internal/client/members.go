@@ -71,12 +71,12 @@ func (s *MembersService) Create(ctx context.Context, accountID string, in Member
 		body["status"] = in.Status
 	}
 	return createReconciled(ctx, s.c,
-		func() (*Member, error) {
+		func(ctx context.Context) (*Member, error) {
 			var m Member
 			_, err := s.c.do(ctx, http.MethodPost, membersPath(accountID), nil, body, &m)
 			return &m, err
 		},
-		func() (*Member, error) { return s.FindByEmail(ctx, accountID, in.Email) })
+		func(ctx context.Context) (*Member, error) { return s.FindByEmail(ctx, accountID, in.Email) })
 }
 
 // Update replaces the member's roles or policies (only the one that is set is sent).

@@ -64,10 +64,22 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 // exists" means the same. The loop lives here, not in go-retryablehttp, because what happens
 // between attempts is an API lookup that a transport retry policy cannot make; the waits and the
 // number of attempts are the client's retry settings.
-func createReconciled[T any](ctx context.Context, c *Client, post func() (*T, error), find func() (*T, error)) (*T, error) {
+//
+// A create in flight when ctx is cancelled (terraform interrupted) is allowed to finish, within
+// one request timeout: abandoning it could leave an object that the state does not record, and
+// the next apply would then stop on "already exists". No new attempt starts after cancellation.
+func createReconciled[T any](ctx context.Context, c *Client, post func(context.Context) (*T, error), find func(context.Context) (*T, error)) (*T, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	graceCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(c.cfg.Timeout, cancel) })
+	defer stop()
+
 	var firstErr error
 	for attempt := 0; ; attempt++ {
-		created, err := post()
+		created, err := post(graceCtx)
 		if err == nil {
 			return created, nil
 		}
@@ -81,21 +93,21 @@ func createReconciled[T any](ctx context.Context, c *Client, post func() (*T, er
 		if firstErr == nil {
 			firstErr = err
 		}
-		found, ferr := find()
+		found, ferr := find(graceCtx)
 		if ferr == nil {
 			return found, nil
 		}
 		if !errors.Is(ferr, ErrNotFound) {
 			return nil, errors.Join(err, ferr)
 		}
-		if attempt >= c.cfg.MaxRetries {
+		if attempt >= c.cfg.MaxRetries || ctx.Err() != nil {
 			return nil, err
 		}
 		tflog.SubsystemWarn(c.maskedLogContext(ctx), logSubsystem, "retrying API request", map[string]any{
 			"method": http.MethodPost, "reason": "outcome unknown and the object was not found", "error": err.Error()})
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return nil, err
 		case <-time.After(backoff(c.cfg.RetryWaitMin, c.cfg.RetryWaitMax, attempt, nil)):
 		}
 	}

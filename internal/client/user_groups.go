@@ -62,12 +62,12 @@ func (s *UserGroupsService) Get(ctx context.Context, accountID, groupID string) 
 func (s *UserGroupsService) Create(ctx context.Context, accountID string, in UserGroupCreate) (*UserGroup, error) {
 	body := map[string]any{"name": in.Name, "policies": nonNilPolicies(in.Policies)}
 	return createReconciled(ctx, s.c,
-		func() (*UserGroup, error) {
+		func(ctx context.Context) (*UserGroup, error) {
 			var g UserGroup
 			_, err := s.c.do(ctx, http.MethodPost, userGroupsPath(accountID), nil, body, &g)
 			return &g, err
 		},
-		func() (*UserGroup, error) { return s.FindByName(ctx, accountID, in.Name) })
+		func(ctx context.Context) (*UserGroup, error) { return s.FindByName(ctx, accountID, in.Name) })
 }
 
 // Update changes the name and/or the policies of a group. Policy IDs are never sent: the API
