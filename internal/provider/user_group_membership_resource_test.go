@@ -195,3 +195,60 @@ resource "iam_user_group_membership" "new" {
 		t.Fatalf("want the PUT retried through the 404 window, saw %d PUTs", n)
 	}
 }
+
+// Moving a membership to another group replaces it (the old group is emptied); a member removed
+// outside Terraform is drift; a group deleted outside Terraform takes the membership out of state.
+func TestAccUserGroupMembershipReplaceAndGone(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	ids, _ := env.Server.SeedMembers(env.AccountID, 3, "r")
+	groupA, _ := env.Server.SeedGroup(env.AccountID, "a", nil)
+	groupB, _ := env.Server.SeedGroup(env.AccountID, "b", nil)
+	size := func(groupID string, want int) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			got, err := env.Server.GroupMemberIDs(env.AccountID, groupID)
+			if err != nil || len(got) != want {
+				return fmt.Errorf("group %s: %d members (%v), want %d", groupID, len(got), err, want)
+			}
+			return nil
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: membershipConfig(env, groupA, true, ids...), Check: size(groupA, 3)},
+			{
+				Config: membershipConfig(env, groupB, true, ids...),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("iam_user_group_membership.m", plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(size(groupA, 0), size(groupB, 3)),
+			},
+			{ // import without the account part: the provider's account_id is used
+				Config: membershipConfig(env, groupB, true, ids...), ResourceName: "iam_user_group_membership.m",
+				ImportState: true, ImportStateId: groupB, ImportStateVerify: true,
+			},
+			{ // removed outside Terraform: drift, and the apply puts the member back
+				PreConfig: func() {
+					if err := env.Client(t).GroupMembers.Delete(context.Background(), env.AccountID, groupB, ids[0]); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: membershipConfig(env, groupB, true, ids...),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction("iam_user_group_membership.m", plancheck.ResourceActionUpdate)},
+				},
+				Check: size(groupB, 3),
+			},
+			{ // the group deleted outside Terraform: the membership leaves the state and is planned again
+				PreConfig: func() {
+					if err := env.Client(t).UserGroups.Delete(context.Background(), env.AccountID, groupB); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: membershipConfig(env, groupB, true, ids...), PlanOnly: true, ExpectNonEmptyPlan: true,
+				ExpectError: regexp.MustCompile(`User group not found`), // and the plan says the group is gone
+			},
+		},
+	})
+}
