@@ -244,6 +244,12 @@ func writeError(w http.ResponseWriter, status, code int, msg string) {
 
 // paginate applies page/per_page with the endpoint's limits, answering 400 out of range.
 func paginate[T any](w http.ResponseWriter, r *http.Request, items []T, def, lo, hi int) {
+	paginateRendered(w, r, items, func(t T) T { return t }, def, lo, hi)
+}
+
+// paginateRendered is paginate that renders only the items of the requested page, so that
+// reading a large account page by page costs the emulator linear, not quadratic, time.
+func paginateRendered[T, U any](w http.ResponseWriter, r *http.Request, items []T, render func(T) U, def, lo, hi int) {
 	page, perPage := 1, def
 	if v := r.URL.Query().Get("page"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -270,9 +276,9 @@ func paginate[T any](w http.ResponseWriter, r *http.Request, items []T, def, lo,
 	}
 	start := min((page-1)*perPage, len(items))
 	end := min(start+perPage, len(items))
-	pageItems := items[start:end]
-	if pageItems == nil {
-		pageItems = []T{}
+	pageItems := make([]U, 0, end-start)
+	for _, it := range items[start:end] {
+		pageItems = append(pageItems, render(it))
 	}
 	totalPages := (len(items) + perPage - 1) / perPage
 	writeResult(w, pageItems, &resultInfo{Page: page, PerPage: perPage, Count: len(pageItems), TotalCount: len(items), TotalPages: totalPages})

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/mail"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -87,7 +88,7 @@ func (s *Server) listMembers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	var items []map[string]any
+	defer s.mu.Unlock()
 	members := s.state.Accounts[acct].sortedMembers()
 	switch r.URL.Query().Get("order") {
 	case "user.email":
@@ -95,13 +96,10 @@ func (s *Server) listMembers(w http.ResponseWriter, r *http.Request) {
 	case "status":
 		sort.SliceStable(members, func(i, j int) bool { return members[i].Status < members[j].Status })
 	}
-	for _, m := range members {
-		if status == "" || m.Status == status {
-			items = append(items, renderMember(acct, m, true))
-		}
+	if status != "" {
+		members = slices.DeleteFunc(members, func(m *member) bool { return m.Status != status })
 	}
-	s.mu.Unlock()
-	paginate(w, r, items, 20, 5, 50)
+	paginateRendered(w, r, members, func(m *member) map[string]any { return renderMember(acct, m, true) }, 20, 5, 50)
 }
 
 func (s *Server) getMember(w http.ResponseWriter, r *http.Request) {
