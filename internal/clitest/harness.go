@@ -23,7 +23,7 @@ const ProviderBinary = "terraform-provider-iam"
 
 // BuildProvider compiles the provider at moduleRoot into dir.
 func BuildProvider(ctx context.Context, moduleRoot, dir string) error {
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, ProviderBinary), ".")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", filepath.Join(dir, ProviderBinary), ".") // #nosec G204 -- a test build into a temporary directory
 	cmd.Dir = moduleRoot
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("building the provider: %w\n%s", err, out)
@@ -66,7 +66,7 @@ func NewWorkspace(dir, terraform, providerDir string, extraEnv ...string) (*Work
 
 // WriteConfig replaces the workspace's main.tf.
 func (w *Workspace) WriteConfig(hcl string) error {
-	return os.WriteFile(filepath.Join(w.Dir, "main.tf"), []byte(hcl), 0o600)
+	return os.WriteFile(filepath.Join(w.Dir, "main.tf"), []byte(hcl), 0o600) // #nosec G703 -- the workspace's own directory
 }
 
 // Result is one finished terraform command.

@@ -206,8 +206,11 @@ func TestAccUserGroupMembershipReplaceAndGone(t *testing.T) {
 	size := func(groupID string, want int) resource.TestCheckFunc {
 		return func(*terraform.State) error {
 			got, err := env.Server.GroupMemberIDs(env.AccountID, groupID)
-			if err != nil || len(got) != want {
-				return fmt.Errorf("group %s: %d members (%v), want %d", groupID, len(got), err, want)
+			if err != nil {
+				return err
+			}
+			if len(got) != want {
+				return fmt.Errorf("group %s: %d members, want %d", groupID, len(got), want)
 			}
 			return nil
 		}
