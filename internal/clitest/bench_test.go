@@ -24,6 +24,7 @@ type phase struct {
 	Catalog     int // reads of roles, permission groups, resource groups (plan-time ID checks)
 	Duration    time.Duration
 	PeakRSS     int64 // KiB
+	CPU         time.Duration
 }
 
 func (p phase) writes() int {
@@ -35,7 +36,7 @@ func (e *cliEnv) runPhase(t testing.TB, name string, args ...string) phase {
 	t.Helper()
 	e.Server.ResetRequests()
 	res := e.terraform(t, args...)
-	p := phase{Name: name, ByMethod: map[string]int{}, Duration: res.Duration, PeakRSS: res.PeakRSS}
+	p := phase{Name: name, ByMethod: map[string]int{}, Duration: res.Duration, PeakRSS: res.PeakRSS, CPU: res.CPU}
 	for _, r := range e.Server.Requests() {
 		p.Total++
 		p.ByMethod[r.Method]++
@@ -139,8 +140,9 @@ func TestCLIBenchReport(t *testing.T) {
 		t.Skip("set IAM_BENCH_SIZES=S,M,L to run the CLI benchmark (make bench does)")
 	}
 	var b strings.Builder
-	b.WriteString("| size | step | requests (GET/POST/PUT/DELETE) | members+groups reads | membership reads | wall time | provider peak RSS |\n")
-	b.WriteString("|---|---|---|---|---|---|---|\n")
+	var legend []string
+	b.WriteString("| size | step | requests (GET/POST/PUT/DELETE) | members+groups requests | membership requests | wall time | provider CPU | provider peak RSS |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|\n")
 	for _, name := range strings.Split(sizes, ",") {
 		s, ok := SizeByName(strings.TrimSpace(name))
 		if !ok {
@@ -152,13 +154,16 @@ func TestCLIBenchReport(t *testing.T) {
 		e.Opts.RequestsPerSecond = 100
 		validate := e.validateTime(t, s)
 		for _, p := range runBench(t, e, s) {
-			fmt.Fprintf(&b, "| %s (%d members, %d groups, %d memberships of %d entries) | %s | %d (%d/%d/%d/%d) | %d | %d | %.1f s | %d MiB |\n",
-				s.Name, s.Members, s.Groups, s.Groups, s.MembershipEntries(), p.Name, p.Total,
+			fmt.Fprintf(&b, "| %s | %s | %d (%d/%d/%d/%d) | %d | %d | %.1f s | %.1f s | %d MiB |\n",
+				s.Name, p.Name, p.Total,
 				p.ByMethod[http.MethodGet], p.ByMethod[http.MethodPost], p.ByMethod[http.MethodPut], p.ByMethod[http.MethodDelete],
-				p.Members+p.Groups, p.Memberships, p.Duration.Seconds(), p.PeakRSS/1024)
+				p.Members+p.Groups, p.Memberships, p.Duration.Seconds(), p.CPU.Seconds(), p.PeakRSS/1024)
 		}
-		fmt.Fprintf(&b, "| %s | terraform validate | 0 | 0 | 0 | %.2f s | |\n", s.Name, validate.Seconds())
+		fmt.Fprintf(&b, "| %s | terraform validate | 0 | 0 | 0 | %.2f s | | |\n", s.Name, validate.Seconds())
+		legend = append(legend, fmt.Sprintf("%s = %d members, %d groups, %d memberships holding %d (group, member) pairs",
+			s.Name, s.Members, s.Groups, s.Groups, s.MembershipEntries()))
 	}
+	b.WriteString("\n" + strings.Join(legend, "; ") + ".\n")
 	fmt.Println(b.String())
 	if out := os.Getenv("IAM_BENCH_OUT"); out != "" {
 		if err := os.WriteFile(out, []byte(b.String()), 0o600); err != nil {

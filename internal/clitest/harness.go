@@ -74,7 +74,8 @@ type Result struct {
 	Output   string // stdout and stderr, interleaved
 	ExitCode int
 	Duration time.Duration
-	PeakRSS  int64 // highest resident set size of any provider process, in KiB (Linux; 0 elsewhere)
+	PeakRSS  int64         // highest resident set size of any provider process, in KiB (Linux; 0 elsewhere)
+	CPU      time.Duration // CPU time (user+system) of the provider processes, as last sampled (Linux)
 }
 
 // Running is a terraform command in progress.
@@ -83,7 +84,7 @@ type Running struct {
 	out   *bytes.Buffer
 	start time.Time
 	stop  chan struct{}
-	peak  chan int64
+	peak  chan usage
 	once  sync.Once
 }
 
@@ -94,7 +95,7 @@ func (w *Workspace) Start(ctx context.Context, args ...string) (*Running, error)
 	cmd.Env = w.env
 	out := &bytes.Buffer{}
 	cmd.Stdout, cmd.Stderr = out, out
-	r := &Running{cmd: cmd, out: out, start: time.Now(), stop: make(chan struct{}), peak: make(chan int64, 1)}
+	r := &Running{cmd: cmd, out: out, start: time.Now(), stop: make(chan struct{}), peak: make(chan usage, 1)}
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}
@@ -110,7 +111,8 @@ func (r *Running) Wait() (*Result, error) {
 	err := r.cmd.Wait()
 	res := &Result{Output: r.out.String(), Duration: time.Since(r.start)}
 	r.once.Do(func() { close(r.stop) })
-	res.PeakRSS = <-r.peak
+	u := <-r.peak
+	res.PeakRSS, res.CPU = u.peakRSS, u.cpu()
 	var exit *exec.ExitError
 	switch {
 	case errors.As(err, &exit):
@@ -130,31 +132,46 @@ func (w *Workspace) Run(ctx context.Context, args ...string) (*Result, error) {
 	return r.Wait()
 }
 
-// watchMemory samples the peak RSS (VmHWM, which the kernel keeps as a high-water mark) of every
-// process running the provider binary until the command ends.
+// usage is what the provider processes of one command used.
+type usage struct {
+	peakRSS int64           // KiB
+	ticks   map[int]float64 // pid -> utime+stime in clock ticks, last sample
+}
+
+// cpu assumes the usual 100 clock ticks per second (USER_HZ).
+func (u usage) cpu() time.Duration {
+	var t float64
+	for _, v := range u.ticks {
+		t += v
+	}
+	return time.Duration(t * float64(10*time.Millisecond))
+}
+
+// watchMemory samples every process running the provider binary until the command ends: its peak
+// RSS (VmHWM, which the kernel keeps as a high-water mark) and its CPU time.
 func (r *Running) watchMemory(binary string) {
-	var peak int64
+	u := usage{ticks: map[int]float64{}}
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		peak = max(peak, providerHWM(binary))
+		sampleProviders(binary, &u)
 		select {
 		case <-r.stop:
-			r.peak <- peak
+			r.peak <- u
 			return
 		case <-tick.C:
 		}
 	}
 }
 
-func providerHWM(binary string) int64 {
+func sampleProviders(binary string, u *usage) {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
-		return 0
+		return
 	}
-	var peak int64
 	for _, e := range entries {
-		if _, err := strconv.Atoi(e.Name()); err != nil {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
 			continue
 		}
 		if exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe")); err != nil || exe != binary {
@@ -167,9 +184,21 @@ func providerHWM(binary string) int64 {
 		for _, line := range strings.Split(string(status), "\n") {
 			if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
 				n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-				peak = max(peak, n)
+				u.peakRSS = max(u.peakRSS, n)
+			}
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat")) // #nosec G304 -- procfs
+		if err != nil {
+			continue
+		}
+		// Fields after the command name (which is in parentheses): utime and stime are the 12th and 13th.
+		if i := strings.LastIndexByte(string(stat), ')'); i > 0 {
+			f := strings.Fields(string(stat)[i+1:])
+			if len(f) > 12 {
+				ut, _ := strconv.ParseFloat(f[11], 64)
+				st, _ := strconv.ParseFloat(f[12], 64)
+				u.ticks[pid] = ut + st
 			}
 		}
 	}
-	return peak
 }
