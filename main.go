@@ -5,6 +5,8 @@ import (
 	"context"
 	"flag"
 	"log"
+	"os"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
@@ -22,6 +24,9 @@ func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
+	for k, v := range quietLogDefaults(os.Environ()) {
+		_ = os.Setenv(k, v)
+	}
 
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/iamkit/iam",
@@ -30,4 +35,18 @@ func main() {
 	if err != nil {
 		log.Fatal(err.Error())
 	}
+}
+
+// quietLogDefaults turns the plugin SDK's and the provider's own logs off when the user asked for
+// no logs at all (no TF_LOG* variable). Terraform then drops every line a provider sends, but the
+// SDK would still format a TRACE line per set element on every plan: about a quarter of the
+// provider's CPU time on a plan of 500 members (see the README's performance section). Any TF_LOG*
+// variable leaves the defaults alone, so TF_LOG=trace shows everything as usual.
+func quietLogDefaults(environ []string) map[string]string {
+	for _, kv := range environ {
+		if strings.HasPrefix(kv, "TF_LOG") {
+			return nil
+		}
+	}
+	return map[string]string{"TF_LOG_SDK": "OFF", "TF_LOG_PROVIDER": "OFF"}
 }
