@@ -16,5 +16,5 @@ if ! IAM_BENCH_SIZES=${IAM_BENCH_SIZES:-S,M,L} IAM_BENCH_OUT="$out" TF_ACC=1 \
   tail -40 "$log"; echo "error: the CLI benchmark failed"; exit 1
 fi
 nproc_=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')
-echo "terraform $(terraform version | head -1 | cut -d' ' -f2), ${nproc_} CPUs"
+echo "terraform $(TF_CLI_CONFIG_FILE=/dev/null terraform version 2>/dev/null | head -1 | cut -d' ' -f2), ${nproc_} CPUs"
 cat "$out"
