@@ -76,6 +76,7 @@ type Result struct {
 	Duration time.Duration
 	PeakRSS  int64         // highest resident set size of any provider process, in KiB (Linux; 0 elsewhere)
 	CPU      time.Duration // CPU time (user+system) of the provider processes, as last sampled (Linux)
+	TotalCPU time.Duration // CPU time of terraform and every process it waited for, the provider included
 }
 
 // Running is a terraform command in progress.
@@ -113,6 +114,9 @@ func (r *Running) Wait() (*Result, error) {
 	r.once.Do(func() { close(r.stop) })
 	u := <-r.peak
 	res.PeakRSS, res.CPU = u.peakRSS, u.cpu()
+	if st := r.cmd.ProcessState; st != nil {
+		res.TotalCPU = st.UserTime() + st.SystemTime()
+	}
 	var exit *exec.ExitError
 	switch {
 	case errors.As(err, &exit):
