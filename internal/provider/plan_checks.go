@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"slices"
@@ -113,15 +114,16 @@ func (pd *providerData) checkMembersExist(ctx context.Context, accountID string,
 	if ids = slices.DeleteFunc(slices.Clone(ids), pd.cache.Created); len(ids) == 0 {
 		return
 	}
-	members, err := pd.cache.Members(ctx, pd.client, accountID)
-	if err != nil {
-		addAPIError(diags, "Cannot list the members of account "+accountID+" to check the configuration", err)
-		return
-	}
+	// Through the read cache: a few new members cost a GET each, many cost one listing, and a
+	// listing the refresh already made costs nothing.
 	var missing []string
 	for _, id := range ids {
-		if _, ok := members[id]; !ok {
+		_, err := pd.cache.Member(ctx, pd.client, accountID, id)
+		if errors.Is(err, client.ErrNotFound) {
 			missing = append(missing, id)
+		} else if err != nil {
+			addAPIError(diags, "Cannot read the members of account "+accountID+" to check the configuration", err)
+			return
 		}
 	}
 	if len(missing) > 0 {

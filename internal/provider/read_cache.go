@@ -72,13 +72,6 @@ func (c *readCache) Group(ctx context.Context, cl *client.Client, accountID, gro
 		})
 }
 
-// Members returns every member of the account, from the per-run listing.
-func (c *readCache) Members(ctx context.Context, cl *client.Client, accountID string) (map[string]client.Member, error) {
-	return c.members.all(ctx, accountID, func() ([]client.Member, error) {
-		return client.Collect(cl.Members.List(ctx, accountID, client.MemberListOptions{}))
-	})
-}
-
 // InvalidateMembers must be called after every write to the account's members.
 func (c *readCache) InvalidateMembers(accountID string) { c.members.invalidate(accountID) }
 
@@ -109,7 +102,7 @@ func (s *snapshots[T]) invalidate(accountID string) {
 }
 
 func (s *snapshots[T]) get(ctx context.Context, accountID, id string, getOne func() (*T, error), listAll func() ([]T, error)) (*T, error) {
-	items, err := s.load(ctx, accountID, true, listAll)
+	items, err := s.load(ctx, accountID, listAll)
 	if items == nil && err == nil { // a direct read
 		return getOne()
 	}
@@ -123,22 +116,17 @@ func (s *snapshots[T]) get(ctx context.Context, accountID, id string, getOne fun
 	return &it, nil
 }
 
-// all returns the whole listing of the account, loading it if needed.
-func (s *snapshots[T]) all(ctx context.Context, accountID string, listAll func() ([]T, error)) (map[string]T, error) {
-	return s.load(ctx, accountID, false, listAll)
-}
-
 // load returns the account's listing, (nil, nil) when the caller should read one object directly
-// instead (allowDirect, fewer than directReadsBeforeListing so far), or the listing's error.
-// Concurrent callers share one listing.
-func (s *snapshots[T]) load(ctx context.Context, accountID string, allowDirect bool, listAll func() ([]T, error)) (map[string]T, error) {
+// instead (fewer than directReadsBeforeListing so far), or the listing's error. Concurrent callers
+// share one listing.
+func (s *snapshots[T]) load(ctx context.Context, accountID string, listAll func() ([]T, error)) (map[string]T, error) {
 	s.mu.Lock()
 	snap := s.accounts[accountID]
 	if snap == nil {
 		snap = &snapshot[T]{}
 		s.accounts[accountID] = snap
 	}
-	if allowDirect && snap.loaded == nil && snap.directReads < directReadsBeforeListing {
+	if snap.loaded == nil && snap.directReads < directReadsBeforeListing {
 		snap.directReads++
 		s.mu.Unlock()
 		return nil, nil
