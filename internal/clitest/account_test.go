@@ -16,10 +16,7 @@ import (
 func (e *cliEnv) checkAccount(t testing.TB, s Size, opts ConfigOptions) error {
 	t.Helper()
 	ctx := context.Background()
-	c, err := client.New(client.Config{BaseURL: opts.BaseURL, APIToken: opts.Token, RequestsPerSecond: 1000})
-	if err != nil {
-		return err
-	}
+	c := e.client(t)
 	members, err := client.Collect(c.Members.List(ctx, opts.AccountID, client.MemberListOptions{}))
 	if err != nil {
 		return err

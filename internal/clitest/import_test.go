@@ -19,10 +19,7 @@ func TestCLIAdoptAllGroups(t *testing.T) {
 	t.Parallel()
 	e := newCLIEnv(t, emulator.Options{})
 	ctx := context.Background()
-	c, err := client.New(client.Config{BaseURL: e.Opts.BaseURL, APIToken: testToken, RequestsPerSecond: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := e.client(t)
 	const groups = 55 // the API lists 50 groups per page at most
 	for i := range groups {
 		in := client.UserGroupCreate{Name: fmt.Sprintf("team %02d", i)} // names with spaces are fine as for_each keys

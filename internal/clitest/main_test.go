@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iamkit/terraform-provider-iam/internal/client"
 	"github.com/iamkit/terraform-provider-iam/internal/emulator"
 )
 
@@ -83,6 +84,16 @@ func newCLIEnv(t testing.TB, opts emulator.Options, extraEnv ...string) *cliEnv 
 		PermissionGroupID: srv.PermissionGroupIDByName("Zone Read"),
 		ResourceGroupID:   srv.ResourceGroupIDs(acct)[0],
 	}}
+}
+
+// client talks to the emulator directly, for changes made outside Terraform and for checks.
+func (e *cliEnv) client(t testing.TB) *client.Client {
+	t.Helper()
+	c, err := client.New(client.Config{BaseURL: e.Opts.BaseURL, APIToken: e.Opts.Token, RequestsPerSecond: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // terraform runs one command and fails the test if it exits non-zero.

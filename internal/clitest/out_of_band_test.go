@@ -19,10 +19,7 @@ func TestCLIChangesBetweenPlanAndApply(t *testing.T) {
 	t.Parallel()
 	e := newCLIEnv(t, emulator.Options{})
 	ctx := context.Background()
-	c, err := client.New(client.Config{BaseURL: e.Opts.BaseURL, APIToken: testToken, RequestsPerSecond: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := e.client(t)
 	opts := e.Opts
 	opts.RequestsPerSecond, opts.AdditiveEvery = 100, 2
 	e.apply(t, Config(faultSize, opts))
