@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
@@ -101,25 +100,11 @@ func (s *MembersService) Delete(ctx context.Context, accountID, memberID string)
 }
 
 // FindByEmail pages through the members (the API has no email filter) and returns the one whose
-// email matches case-insensitively, or ErrNotFound.
+// email matches case-insensitively, ErrNotFound, or ErrMultipleMatches.
 func (s *MembersService) FindByEmail(ctx context.Context, accountID, email string) (*Member, error) {
-	var found []Member
-	for m, err := range s.List(ctx, accountID, MemberListOptions{}) {
-		if err != nil {
-			return nil, err
-		}
-		if strings.EqualFold(m.Email, email) || (m.User != nil && strings.EqualFold(m.User.Email, email)) {
-			found = append(found, m)
-		}
-	}
-	if len(found) == 1 {
-		return &found[0], nil
-	}
-	if len(found) > 1 {
-		return nil, fmt.Errorf("%w: %d members of account %s have the email %s", ErrMultipleMatches, len(found), accountID, email)
-	}
-	return nil, &APIError{StatusCode: http.StatusNotFound, Method: http.MethodGet, Path: membersPath(accountID),
-		Errors: []ErrorDetail{{Code: 1003, Message: "no member with email " + email}}}
+	return findOne(s.List(ctx, accountID, MemberListOptions{}), func(m Member) bool {
+		return strings.EqualFold(m.Email, email) || (m.User != nil && strings.EqualFold(m.User.Email, email))
+	}, membersPath(accountID), "member with email "+email)
 }
 
 func nonNil(ids []string) []string {

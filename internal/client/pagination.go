@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
@@ -59,4 +60,27 @@ func Collect[T any](seq iter.Seq2[T, error]) ([]T, error) {
 		out = append(out, it)
 	}
 	return out, nil
+}
+
+// findOne reads a whole listing and returns the one item that matches. None is an ErrNotFound
+// *APIError for path saying what was looked for; several is ErrMultipleMatches, never a pick.
+func findOne[T any](seq iter.Seq2[T, error], match func(T) bool, path, what string) (*T, error) {
+	var found []T
+	for it, err := range seq {
+		if err != nil {
+			return nil, err
+		}
+		if match(it) {
+			found = append(found, it)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return &found[0], nil
+	case 0:
+		return nil, &APIError{StatusCode: http.StatusNotFound, Method: http.MethodGet, Path: path,
+			Errors: []ErrorDetail{{Code: 1003, Message: "no " + what}}}
+	default:
+		return nil, fmt.Errorf("%w: %s: %d found in %s", ErrMultipleMatches, what, len(found), path)
+	}
 }

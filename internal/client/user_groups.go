@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
@@ -93,25 +92,10 @@ func (s *UserGroupsService) Delete(ctx context.Context, accountID, groupID strin
 	return err
 }
 
-// FindByName returns the group with exactly this name, or ErrNotFound.
+// FindByName returns the group with exactly this name, ErrNotFound, or ErrMultipleMatches.
 func (s *UserGroupsService) FindByName(ctx context.Context, accountID, name string) (*UserGroup, error) {
-	var found []UserGroup
-	for g, err := range s.List(ctx, accountID, UserGroupListOptions{Name: name}) {
-		if err != nil {
-			return nil, err
-		}
-		if g.Name == name {
-			found = append(found, g)
-		}
-	}
-	if len(found) == 1 {
-		return &found[0], nil
-	}
-	if len(found) > 1 {
-		return nil, fmt.Errorf("%w: %d user groups of account %s are named %q", ErrMultipleMatches, len(found), accountID, name)
-	}
-	return nil, &APIError{StatusCode: http.StatusNotFound, Method: http.MethodGet, Path: userGroupsPath(accountID),
-		Errors: []ErrorDetail{{Code: 1003, Message: "no user group named " + name}}}
+	return findOne(s.List(ctx, accountID, UserGroupListOptions{Name: name}), func(g UserGroup) bool { return g.Name == name },
+		userGroupsPath(accountID), "user group named "+name)
 }
 
 func nonNilPolicies(p []PolicyInput) []PolicyInput {

@@ -13,6 +13,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/iamkit/terraform-provider-iam/internal/client"
 )
 
 // catalogEntry is one item of a read-only catalogue of the account (a role, a permission group).
@@ -22,12 +24,18 @@ type catalogEntry struct {
 	Description string
 }
 
-// catalogDataSource serves the account's catalogues (roles, permission groups) with lookup by
-// name, so that configurations never hard-code their IDs. Every page of the catalogue is read.
-type catalogDataSource struct {
-	typeSuffix string // "roles"
+// catalogKind is one of the account's read-only catalogues: what it is called and how it is listed
+// (every page). The data sources and the plan-time ID checks (plan_checks.go) share it.
+type catalogKind struct {
+	typeSuffix string // "roles": the data source is iam_roles
 	noun       string // "role"
-	list       func(ctx context.Context, pd *providerData, accountID string) ([]catalogEntry, error)
+	list       func(ctx context.Context, cl *client.Client, accountID string) ([]catalogEntry, error)
+}
+
+// catalogDataSource serves the account's catalogues (roles, permission groups, resource groups)
+// with lookup by name, so that configurations never hard-code their IDs.
+type catalogDataSource struct {
+	catalogKind
 	dataSourceBase
 }
 
@@ -91,7 +99,7 @@ func (d *catalogDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	if !ok {
 		return
 	}
-	entries, err := d.list(ctx, d.pd, accountID)
+	entries, err := d.list(ctx, d.pd.client, accountID)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot list the %ss of account %s", d.noun, accountID), err)
 		return

@@ -11,13 +11,15 @@ import (
 // NewPermissionGroupsDataSource is the iam_permission_groups data source: the account's IAM
 // permission groups (the building blocks of policies), by name.
 func NewPermissionGroupsDataSource() datasource.DataSource {
-	return &catalogDataSource{typeSuffix: "permission_groups", noun: "permission group",
-		list: func(ctx context.Context, pd *providerData, accountID string) ([]catalogEntry, error) {
-			groups, err := client.Collect(pd.client.PermissionGroups.List(ctx, accountID))
-			entries := make([]catalogEntry, 0, len(groups))
-			for _, g := range groups {
-				entries = append(entries, catalogEntry{ID: g.ID, Name: g.Name})
-			}
-			return entries, err
-		}}
+	return &catalogDataSource{catalogKind: catalogPermissionGroups}
 }
+
+var catalogPermissionGroups = catalogKind{typeSuffix: "permission_groups", noun: "permission group",
+	list: func(ctx context.Context, cl *client.Client, accountID string) ([]catalogEntry, error) {
+		items, err := client.Collect(cl.PermissionGroups.List(ctx, accountID))
+		entries := make([]catalogEntry, 0, len(items))
+		for _, it := range items {
+			entries = append(entries, catalogEntry{ID: it.ID, Name: it.Name})
+		}
+		return entries, err
+	}}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"iter"
 	"slices"
 	"strings"
 	"sync"
@@ -23,14 +22,6 @@ import (
 // half-way through an apply. Only IDs new in the plan (not in the prior state) are checked, so a
 // plan without changes costs no request; the catalogues are read once per run.
 
-type catalogKind string
-
-const (
-	catalogRoles            catalogKind = "role"
-	catalogPermissionGroups catalogKind = "permission group"
-	catalogResourceGroups   catalogKind = "resource group"
-)
-
 // catalogCache holds catalogue IDs per kind and account for one provider process.
 type catalogCache struct {
 	mu  sync.Mutex
@@ -38,24 +29,19 @@ type catalogCache struct {
 }
 
 func (c *catalogCache) get(ctx context.Context, cl *client.Client, accountID string, kind catalogKind) (map[string]bool, error) {
-	key := string(kind) + "/" + accountID
+	key := kind.typeSuffix + "/" + accountID
 	c.mu.Lock()
 	defer c.mu.Unlock() // held while listing: concurrent plans wait for one listing instead of each making one
 	if ids, ok := c.ids[key]; ok {
 		return ids, nil
 	}
-	ids := map[string]bool{}
-	var err error
-	switch kind {
-	case catalogRoles:
-		err = collectIDs(cl.Roles.List(ctx, accountID), func(r client.Role) string { return r.ID }, ids)
-	case catalogPermissionGroups:
-		err = collectIDs(cl.PermissionGroups.List(ctx, accountID), func(p client.PermissionGroup) string { return p.ID }, ids)
-	case catalogResourceGroups:
-		err = collectIDs(cl.ResourceGroups.List(ctx, accountID), func(r client.ResourceGroup) string { return r.ID }, ids)
-	}
+	entries, err := kind.list(ctx, cl, accountID)
 	if err != nil {
 		return nil, err
+	}
+	ids := make(map[string]bool, len(entries))
+	for _, e := range entries {
+		ids[e.ID] = true
 	}
 	if c.ids == nil {
 		c.ids = map[string]map[string]bool{}
@@ -64,19 +50,15 @@ func (c *catalogCache) get(ctx context.Context, cl *client.Client, accountID str
 	return ids, nil
 }
 
-func collectIDs[T any](seq iter.Seq2[T, error], idOf func(T) string, into map[string]bool) error {
-	items, err := client.Collect(seq)
-	for _, it := range items {
-		into[idOf(it)] = true
-	}
-	return err
-}
-
-// newIDs returns the planned IDs that are not among the prior ones.
+// newIDs returns the IDs of planned that are not among prior (a set difference, in planned order).
 func newIDs(planned, prior []string) []string {
+	old := make(map[string]bool, len(prior))
+	for _, id := range prior {
+		old[id] = true
+	}
 	var out []string
 	for _, id := range planned {
-		if !slices.Contains(prior, id) {
+		if !old[id] {
 			out = append(out, id)
 		}
 	}
@@ -90,7 +72,7 @@ func (pd *providerData) checkCatalogIDs(ctx context.Context, accountID string, k
 	}
 	known, err := pd.cache.catalogs.get(ctx, pd.client, accountID, kind)
 	if err != nil {
-		addAPIError(diags, fmt.Sprintf("Cannot read the %ss of account %s to check the configuration", kind, accountID), err)
+		addAPIError(diags, fmt.Sprintf("Cannot read the %ss of account %s to check the configuration", kind.noun, accountID), err)
 		return
 	}
 	var unknown []string
@@ -100,9 +82,9 @@ func (pd *providerData) checkCatalogIDs(ctx context.Context, accountID string, k
 		}
 	}
 	if len(unknown) > 0 {
-		diags.AddAttributeError(attr, fmt.Sprintf("Unknown %s ID", kind),
-			fmt.Sprintf("Account %s has no %s with ID %s. Look IDs up by name with the `iam_%ss` data source instead of copying them.",
-				accountID, kind, strings.Join(unknown, ", "), strings.ReplaceAll(string(kind), " ", "_")))
+		diags.AddAttributeError(attr, fmt.Sprintf("Unknown %s ID", kind.noun),
+			fmt.Sprintf("Account %s has no %s with ID %s. Look IDs up by name with the `iam_%s` data source instead of copying them.",
+				accountID, kind.noun, strings.Join(unknown, ", "), kind.typeSuffix))
 	}
 }
 

@@ -11,13 +11,15 @@ import (
 // NewResourceGroupsDataSource is the iam_resource_groups data source: the account's IAM resource
 // groups (what a policy's permissions apply to), by name.
 func NewResourceGroupsDataSource() datasource.DataSource {
-	return &catalogDataSource{typeSuffix: "resource_groups", noun: "resource group",
-		list: func(ctx context.Context, pd *providerData, accountID string) ([]catalogEntry, error) {
-			groups, err := client.Collect(pd.client.ResourceGroups.List(ctx, accountID))
-			entries := make([]catalogEntry, 0, len(groups))
-			for _, g := range groups {
-				entries = append(entries, catalogEntry{ID: g.ID, Name: g.Name})
-			}
-			return entries, err
-		}}
+	return &catalogDataSource{catalogKind: catalogResourceGroups}
 }
+
+var catalogResourceGroups = catalogKind{typeSuffix: "resource_groups", noun: "resource group",
+	list: func(ctx context.Context, cl *client.Client, accountID string) ([]catalogEntry, error) {
+		items, err := client.Collect(cl.ResourceGroups.List(ctx, accountID))
+		entries := make([]catalogEntry, 0, len(items))
+		for _, it := range items {
+			entries = append(entries, catalogEntry{ID: it.ID, Name: it.Name})
+		}
+		return entries, err
+	}}

@@ -9,14 +9,14 @@ import (
 )
 
 // NewRolesDataSource is the iam_roles data source: the account's roles, by name.
-func NewRolesDataSource() datasource.DataSource {
-	return &catalogDataSource{typeSuffix: "roles", noun: "role",
-		list: func(ctx context.Context, pd *providerData, accountID string) ([]catalogEntry, error) {
-			roles, err := client.Collect(pd.client.Roles.List(ctx, accountID))
-			entries := make([]catalogEntry, 0, len(roles))
-			for _, r := range roles {
-				entries = append(entries, catalogEntry{ID: r.ID, Name: r.Name, Description: r.Description})
-			}
-			return entries, err
-		}}
-}
+func NewRolesDataSource() datasource.DataSource { return &catalogDataSource{catalogKind: catalogRoles} }
+
+var catalogRoles = catalogKind{typeSuffix: "roles", noun: "role",
+	list: func(ctx context.Context, cl *client.Client, accountID string) ([]catalogEntry, error) {
+		items, err := client.Collect(cl.Roles.List(ctx, accountID))
+		entries := make([]catalogEntry, 0, len(items))
+		for _, it := range items {
+			entries = append(entries, catalogEntry{ID: it.ID, Name: it.Name, Description: it.Description})
+		}
+		return entries, err
+	}}

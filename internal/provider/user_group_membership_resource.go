@@ -259,17 +259,11 @@ func (r *membershipResource) checkUnchangedSincePlan(ctx context.Context, accoun
 		addUpdateError(diags, "Cannot read the members of user group "+groupID, err)
 		return
 	}
-	var added, removed []string
+	current := make([]string, 0, len(members))
 	for _, m := range members {
-		if !slices.Contains(prior, m.ID) {
-			added = append(added, m.ID)
-		}
+		current = append(current, m.ID)
 	}
-	for _, id := range prior {
-		if !slices.ContainsFunc(members, func(m client.GroupMember) bool { return m.ID == id }) {
-			removed = append(removed, id)
-		}
-	}
+	added, removed := newIDs(current, prior), newIDs(prior, current)
 	if len(added)+len(removed) == 0 {
 		return
 	}
