@@ -46,21 +46,15 @@ func (e *cliEnv) checkAccount(t testing.TB, s Size, opts ConfigOptions) error {
 		return fmt.Errorf("%d groups, want %d", len(groups), s.Groups)
 	}
 	for g := range s.Groups {
-		name := fmt.Sprintf("group-%03d", g)
-		if g < opts.RenamedGroups {
-			name += "-renamed"
-		}
+		spec := s.Group(g, opts)
+		name := spec.Name
 		id, ok := groupByName[name]
 		if !ok {
 			return fmt.Errorf("group %s missing", name)
 		}
-		extra := 0
-		if g >= s.Groups-opts.ChangedMemberships {
-			extra = 1
-		}
 		var want []string
-		for _, i := range s.GroupMembers(g, extra) {
-			want = append(want, idByEmail[fmt.Sprintf("user%05d@example.com", i)])
+		for _, i := range spec.Members {
+			want = append(want, idByEmail[MemberEmail(i)])
 		}
 		gm, err := c.GroupMembers.ListAll(ctx, opts.AccountID, id)
 		if err != nil {

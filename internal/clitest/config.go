@@ -52,6 +52,29 @@ func (s Size) MembershipEntries() int {
 	return n
 }
 
+// GroupSpec is what the configuration declares for group g.
+type GroupSpec struct {
+	Name      string
+	Members   []int // member indexes; member i has the email MemberEmail(i)
+	Exclusive bool
+}
+
+// Group returns what the configuration with options o declares for group g.
+func (s Size) Group(g int, o ConfigOptions) GroupSpec {
+	extra := 0
+	if g >= s.Groups-o.ChangedMemberships {
+		extra = 1
+	}
+	name := fmt.Sprintf("group-%03d", g)
+	if g < o.RenamedGroups {
+		name += "-renamed"
+	}
+	return GroupSpec{Name: name, Members: s.GroupMembers(g, extra), Exclusive: o.AdditiveEvery == 0 || (g+1)%o.AdditiveEvery != 0}
+}
+
+// MemberEmail is the email of member i (the configuration's format() must agree).
+func MemberEmail(i int) string { return fmt.Sprintf("user%05d@example.com", i) }
+
 // ConfigOptions are the settings of a generated configuration.
 type ConfigOptions struct {
 	BaseURL, Token, AccountID string
@@ -108,20 +131,12 @@ locals {
   groups = {
 `, s.Members, o.RoleID)
 	for g := range s.Groups {
-		extra := 0
-		if g >= s.Groups-o.ChangedMemberships {
-			extra = 1
-		}
-		name := fmt.Sprintf("group-%03d", g)
-		if g < o.RenamedGroups {
-			name += "-renamed"
-		}
-		idx := make([]string, 0)
-		for _, i := range s.GroupMembers(g, extra) {
+		grp := s.Group(g, o)
+		idx := make([]string, 0, len(grp.Members))
+		for _, i := range grp.Members {
 			idx = append(idx, fmt.Sprint(i))
 		}
-		exclusive := o.AdditiveEvery == 0 || (g+1)%o.AdditiveEvery != 0
-		fmt.Fprintf(&b, "    g%03d = { name = %q, exclusive = %t, members = [%s] }\n", g, name, exclusive, strings.Join(idx, ", "))
+		fmt.Fprintf(&b, "    g%03d = { name = %q, exclusive = %t, members = [%s] }\n", g, grp.Name, grp.Exclusive, strings.Join(idx, ", "))
 	}
 	fmt.Fprintf(&b, `  }
 }

@@ -2,7 +2,6 @@ package clitest
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -34,7 +33,7 @@ func TestCLIChangesBetweenPlanAndApply(t *testing.T) {
 	}
 	memberID := func(i int) string {
 		t.Helper()
-		m, err := c.Members.FindByEmail(ctx, acct, fmt.Sprintf("user%05d@example.com", i))
+		m, err := c.Members.FindByEmail(ctx, acct, MemberEmail(i))
 		if err != nil {
 			t.Fatal(err)
 		}

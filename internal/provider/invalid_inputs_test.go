@@ -41,7 +41,7 @@ func TestAccInvalidInputs(t *testing.T) {
 		return fmt.Sprintf(`policies = [{ access = %q, permission_groups = [%s], resource_groups = [%s] }]`, access, pgs, rgs)
 	}
 	q := func(s string) string { return fmt.Sprintf("%q", s) }
-	const roles90 = "must be at most 90 characters"
+	const emailTooLong = "must be at most 90 characters"
 	cases := []invalidInput{
 		// The provider block (an iam_roles read makes the provider configure).
 		{name: "provider/token and key", provider: provider(`api_token = "a"` + "\n" + `api_key = "b"` + "\n" + `email = "ops@example.com"`), config: `data "iam_roles" "x" {}`, err: `Invalid Attribute Combination`, noRequests: true},
@@ -61,7 +61,7 @@ func TestAccInvalidInputs(t *testing.T) {
 		{name: "member/malformed email", config: member(`email = "jane.example.com"` + "\n" + roles), err: `Invalid email address`, noRequests: true},
 		{name: "member/email with a display name", config: member(`email = "Jane <jane@example.com>"` + "\n" + roles), err: `must be a plain email address`, noRequests: true},
 		{name: "member/email without domain", config: member(`email = "jane@localhost"` + "\n" + roles), err: `with a domain`, noRequests: true},
-		{name: "member/over-long email", config: member(`email = "` + strings.Repeat("a", 80) + `@example.com"` + "\n" + roles), err: roles90, noRequests: true},
+		{name: "member/over-long email", config: member(`email = "` + strings.Repeat("a", 80) + `@example.com"` + "\n" + roles), err: emailTooLong, noRequests: true},
 		{name: "member/empty email", config: member(`email = ""` + "\n" + roles), err: `Invalid email address`, noRequests: true},
 		{name: "member/roles and policies", config: member(`email = "jane@example.com"` + "\n" + roles + "\n" + policy("allow", q(pg), q(rg))), err: `(?s)roles.*policies`, noRequests: true},
 		{name: "member/neither roles nor policies", config: member(`email = "jane@example.com"`), err: `(?s)Exactly one of these attributes must be configured: \[roles,policies\]`, noRequests: true},
@@ -113,12 +113,12 @@ func TestAccInvalidInputs(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			env := newTestEnv(t, emulator.Options{})
-			providerBlock := env.ProviderConfig()
-			if c.provider != "" {
-				providerBlock = strings.Replace(c.provider, "provider \"iam\" {\n", "provider \"iam\" {\n  base_url = \""+env.URL+"\"\n", 1)
-				if strings.Contains(c.provider, "base_url") {
-					providerBlock = c.provider
-				}
+			providerBlock := c.provider
+			switch {
+			case providerBlock == "":
+				providerBlock = env.ProviderConfig()
+			case !strings.Contains(providerBlock, "base_url"): // the case is about something else: talk to this emulator
+				providerBlock = strings.Replace(providerBlock, "provider \"iam\" {\n", "provider \"iam\" {\n  base_url = \""+env.URL+"\"\n", 1)
 			}
 			step := resource.TestStep{
 				Config:      providerBlock + c.config,
