@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -21,34 +20,6 @@ import (
 // does not exist, or a member ID that is not in the account, fails `terraform plan` instead of
 // half-way through an apply. Only IDs new in the plan (not in the prior state) are checked, so a
 // plan without changes costs no request; the catalogues are read once per run.
-
-// catalogCache holds catalogue IDs per kind and account for one provider process.
-type catalogCache struct {
-	mu  sync.Mutex
-	ids map[string]map[string]bool // kind + "/" + account -> IDs
-}
-
-func (c *catalogCache) get(ctx context.Context, cl *client.Client, accountID string, kind catalogKind) (map[string]bool, error) {
-	key := kind.typeSuffix + "/" + accountID
-	c.mu.Lock()
-	defer c.mu.Unlock() // held while listing: concurrent plans wait for one listing instead of each making one
-	if ids, ok := c.ids[key]; ok {
-		return ids, nil
-	}
-	entries, err := kind.list(ctx, cl, accountID)
-	if err != nil {
-		return nil, err
-	}
-	ids := make(map[string]bool, len(entries))
-	for _, e := range entries {
-		ids[e.ID] = true
-	}
-	if c.ids == nil {
-		c.ids = map[string]map[string]bool{}
-	}
-	c.ids[key] = ids
-	return ids, nil
-}
 
 // newIDs returns the IDs of planned that are not among prior (a set difference, in planned order).
 func newIDs(planned, prior []string) []string {
@@ -70,7 +41,7 @@ func (pd *providerData) checkCatalogIDs(ctx context.Context, accountID string, k
 	if pd == nil || len(ids) == 0 || accountID == "" {
 		return
 	}
-	known, err := pd.cache.catalogs.get(ctx, pd.client, accountID, kind)
+	known, err := pd.cache.CatalogIDs(ctx, pd.client, accountID, kind)
 	if err != nil {
 		addAPIError(diags, fmt.Sprintf("Cannot read the %ss of account %s to check the configuration", kind.noun, accountID), err)
 		return
@@ -135,7 +106,7 @@ func setAttrs(ctx context.Context, req resource.ModifyPlanRequest, name string, 
 }
 
 // plannedAccountID is the plan's account_id once modifyPlanAccountID has set it ("" when unknown).
-func plannedAccountID(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) string {
+func plannedAccountID(ctx context.Context, resp *resource.ModifyPlanResponse) string {
 	var v types.String
 	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("account_id"), &v)...)
 	return v.ValueString()
@@ -150,8 +121,8 @@ func (pd *providerData) checkPolicyIDs(ctx context.Context, req resource.ModifyP
 	if resp.Diagnostics.HasError() || planned.IsUnknown() || planned.IsNull() {
 		return
 	}
-	accountID := plannedAccountID(ctx, req, resp)
-	if !allKnown(planned) {
+	accountID := plannedAccountID(ctx, resp)
+	if !allKnown(ctx, planned) {
 		return
 	}
 	pgs, rgs := policyIDs(ctx, planned, &resp.Diagnostics)
@@ -173,7 +144,7 @@ func knownStrings(set types.Set) []string {
 }
 
 // allKnown reports whether a value and everything in it is known.
-func allKnown(v attr.Value) bool {
-	tv, err := v.ToTerraformValue(context.Background())
+func allKnown(ctx context.Context, v attr.Value) bool {
+	tv, err := v.ToTerraformValue(ctx)
 	return err == nil && tv.IsFullyKnown()
 }
