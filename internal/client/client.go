@@ -277,7 +277,7 @@ func decodeEnvelope(method, path string, resp *http.Response, raw []byte, out an
 	var env envelope
 	if err := json.Unmarshal(raw, &env); err != nil || (env.Success == nil && env.Errors == nil && env.Result == nil) {
 		if resp.StatusCode >= 400 {
-			return nil, &APIError{StatusCode: resp.StatusCode, Method: method, Path: path, RetryAfter: retryAfter(resp)}
+			return nil, &APIError{StatusCode: resp.StatusCode, Method: method, Path: path}
 		}
 		return nil, fmt.Errorf("%s %s: HTTP %d answered with something that is not the API's JSON envelope: %q",
 			method, path, resp.StatusCode, snippet(raw))
@@ -287,7 +287,7 @@ func decodeEnvelope(method, path string, resp *http.Response, raw []byte, out an
 		if status < 400 {
 			status = http.StatusBadRequest // success:false on a 2xx is still a refusal
 		}
-		return nil, &APIError{StatusCode: status, Method: method, Path: path, Errors: env.Errors, Messages: env.Messages, RetryAfter: retryAfter(resp)}
+		return nil, &APIError{StatusCode: status, Method: method, Path: path, Errors: env.Errors, Messages: env.Messages}
 	}
 	if out != nil && len(env.Result) > 0 && string(env.Result) != "null" {
 		if err := json.Unmarshal(env.Result, out); err != nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 )
 
 // Error kinds, for errors.Is. An *APIError matches the kind its status and codes map to.
@@ -41,7 +40,6 @@ type APIError struct {
 	Path       string
 	Errors     []ErrorDetail
 	Messages   []ErrorDetail
-	RetryAfter time.Duration
 }
 
 func (e *APIError) Error() string {

@@ -119,10 +119,16 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	entry.AuthScheme = scheme
 	if fault := s.nextFault(r); fault != "" {
 		entry.Fault = fault
-		if s.applyFault(fault, rec, r) {
+		if s.applyFault(fault, rec, r, cred) {
 			return
 		}
 	}
+	s.serve(rec, r, cred)
+}
+
+// serve is the processing of a request after any fault that comes before it: authentication,
+// rate limit, the account check and the handler.
+func (s *Server) serve(rec *statusRecorder, r *http.Request, cred string) {
 	if cred == "" {
 		writeError(rec, http.StatusForbidden, 10000, "Authentication error")
 		return
@@ -132,13 +138,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(rec, http.StatusTooManyRequests, 971, "Please wait and consider throttling your request speed")
 		return
 	}
-	if acct := r.PathValue("account_id"); acct == "" {
-		// PathValue is only set after routing; check the account from the path instead.
-		parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
-		if len(parts) >= 2 && parts[0] == "accounts" && !s.accountExists(parts[1]) {
-			writeError(rec, http.StatusNotFound, 7003, fmt.Sprintf("Could not route to /accounts/%s, perhaps your object identifier is invalid?", parts[1]))
-			return
-		}
+	// The path values are set only by routing: check the account from the path itself.
+	if parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/"); len(parts) >= 2 && parts[0] == "accounts" && !s.accountExists(parts[1]) {
+		writeError(rec, http.StatusNotFound, 7003, fmt.Sprintf("Could not route to /accounts/%s, perhaps your object identifier is invalid?", parts[1]))
+		return
 	}
 	s.mux.ServeHTTP(rec, r)
 }

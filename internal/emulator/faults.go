@@ -20,6 +20,9 @@ const (
 	FaultSlow        FaultKind = "slow"         // delay, then process normally
 	FaultDropBefore  FaultKind = "drop_before"  // close the connection without processing
 	FaultDropAfter   FaultKind = "drop_after"   // process, then close the connection without answering
+	// FaultNotFound answers 404 (code 1003) without processing: what the API answers for a while
+	// about a group it has just created (InjectNext only; the random faults never draw it).
+	FaultNotFound FaultKind = "not_found"
 )
 
 // Faults injects faults into a share of requests, drawn from a seeded generator.
@@ -115,7 +118,7 @@ func (s *Server) nextFault(r *http.Request) FaultKind {
 }
 
 // applyFault acts out a fault; it returns true when the request is finished.
-func (s *Server) applyFault(kind FaultKind, w *statusRecorder, r *http.Request) bool {
+func (s *Server) applyFault(kind FaultKind, w *statusRecorder, r *http.Request, cred string) bool {
 	s.mu.Lock()
 	c := s.faults.cfg
 	statuses := c.ServerErrorStatuses
@@ -136,6 +139,9 @@ func (s *Server) applyFault(kind FaultKind, w *statusRecorder, r *http.Request) 
 	case FaultServerError:
 		writeError(w, status, 10002, "An unknown error has occurred")
 		return true
+	case FaultNotFound:
+		writeError(w, http.StatusNotFound, 1003, "User group not found")
+		return true
 	case FaultSlow:
 		d := c.SlowDelay
 		if d <= 0 {
@@ -151,7 +157,8 @@ func (s *Server) applyFault(kind FaultKind, w *statusRecorder, r *http.Request) 
 		drop(w)
 		return true
 	case FaultDropAfter:
-		s.mux.ServeHTTP(httptest.NewRecorder(), r) // processed, but the answer never arrives
+		// Processed like any request (authenticated, rate-limited, routed), but the answer never arrives.
+		s.serve(&statusRecorder{ResponseWriter: httptest.NewRecorder()}, r, cred)
 		w.status = 0
 		drop(w)
 		return true

@@ -25,18 +25,13 @@ type catalogEntry struct {
 }
 
 // catalogKind is one of the account's read-only catalogues: what it is called and how it is listed
-// (every page). The data sources and the plan-time ID checks (plan_checks.go) share it.
+// (every page). Its data source (roles_data_source.go, permission_groups_data_source.go,
+// resource_groups_data_source.go) and the plan-time ID checks (plan_checks.go) share it.
 type catalogKind struct {
 	typeSuffix string // "roles": the data source is iam_roles
 	noun       string // "role"
+	example    string // an ids_by_name lookup for the docs, e.g. `ids_by_name["Administrator"]`
 	list       func(ctx context.Context, cl *client.Client, accountID string) ([]catalogEntry, error)
-}
-
-// catalogDataSource serves the account's catalogues (roles, permission groups, resource groups)
-// with lookup by name, so that configurations never hard-code their IDs.
-type catalogDataSource struct {
-	catalogKind
-	dataSourceBase
 }
 
 type catalogModel struct {
@@ -51,12 +46,10 @@ var catalogItemType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"id": types.StringType, "name": types.StringType, "description": types.StringType,
 }}
 
-func (d *catalogDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_" + d.typeSuffix
-}
-
-func (d *catalogDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+// catalogSchema is the schema of a catalogue data source: lookup by name, every item, and a map
+// from name to ID.
+func catalogSchema(d catalogKind) schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: fmt.Sprintf("Looks up the account's %ss, every page of them, so that configurations refer to a %s by name "+
 			"instead of hard-coding its ID. With `name`, exactly one %s must match.", d.noun, d.noun, d.noun),
 		Attributes: map[string]schema.Attribute{
@@ -85,7 +78,7 @@ func (d *catalogDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				}},
 			},
 			"ids_by_name": schema.MapAttribute{
-				MarkdownDescription: fmt.Sprintf("Map from %s name to ID, for lookups such as `ids_by_name[\"Administrator\"]`.", d.noun),
+				MarkdownDescription: fmt.Sprintf("Map from %s name to ID, for lookups such as %s.", d.noun, d.example),
 				Computed:            true,
 				ElementType:         types.StringType,
 			},
@@ -93,13 +86,14 @@ func (d *catalogDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 	}
 }
 
-func (d *catalogDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+// readCatalog is the Read of a catalogue data source.
+func (b *dataSourceBase) readCatalog(ctx context.Context, d catalogKind, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m catalogModel
-	accountID, ok := d.begin(ctx, req, resp, &m)
+	accountID, ok := b.begin(ctx, req, resp, &m)
 	if !ok {
 		return
 	}
-	entries, err := d.list(ctx, d.pd.client, accountID)
+	entries, err := d.list(ctx, b.pd.client, accountID)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot list the %ss of account %s", d.noun, accountID), err)
 		return

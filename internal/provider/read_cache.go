@@ -227,4 +227,3 @@ func (s *snapshots[T]) get(ctx context.Context, accountID, id string, getOne fun
 	}
 	return &it, nil
 }
-
