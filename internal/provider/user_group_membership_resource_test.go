@@ -272,4 +272,3 @@ func sameSet(got, want []string) error {
 	}
 	return nil
 }
-
