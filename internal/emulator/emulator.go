@@ -27,6 +27,9 @@ type Options struct {
 	RateLimit                int      // requests per RateWindow per credential; 0 = off
 	RateWindow               time.Duration
 	NewGroupMembers404For    time.Duration // a new group's /members answer 404 this long (reported eventual consistency)
+	// NewGroupMembers404Requests is the same by count: a group created through the API answers 404
+	// to its first this many /members requests (independent of the machine's speed, for tests).
+	NewGroupMembers404Requests int
 	DataFile                 string        // JSON persistence, loaded by New and saved after every write
 	Now                      func() time.Time
 }

@@ -20,9 +20,6 @@ const (
 	FaultSlow        FaultKind = "slow"         // delay, then process normally
 	FaultDropBefore  FaultKind = "drop_before"  // close the connection without processing
 	FaultDropAfter   FaultKind = "drop_after"   // process, then close the connection without answering
-	// FaultNotFound answers 404 (code 1003) without processing: what the API answers for a while
-	// about a group it has just created (InjectNext only; the random faults never draw it).
-	FaultNotFound FaultKind = "not_found"
 )
 
 // Faults injects faults into a share of requests, drawn from a seeded generator.
@@ -138,9 +135,6 @@ func (s *Server) applyFault(kind FaultKind, w *statusRecorder, r *http.Request, 
 		return true
 	case FaultServerError:
 		writeError(w, status, 10002, "An unknown error has occurred")
-		return true
-	case FaultNotFound:
-		writeError(w, http.StatusNotFound, 1003, "User group not found")
 		return true
 	case FaultSlow:
 		d := c.SlowDelay

@@ -97,7 +97,7 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.state.Seq++
-	g.ID, g.Seq = newID(), s.state.Seq
+	g.ID, g.Seq, g.members404Left = newID(), s.state.Seq, s.opts.NewGroupMembers404Requests
 	s.state.Accounts[acct].Groups[g.ID] = g
 	s.persist()
 	writeResult(w, renderGroup(acct, g), nil)
@@ -149,6 +149,11 @@ func (s *Server) deleteGroup(w http.ResponseWriter, r *http.Request) {
 func (s *Server) groupForMembers(w http.ResponseWriter, r *http.Request) (*group, bool) {
 	g := s.state.Accounts[r.PathValue("account_id")].Groups[r.PathValue("group_id")]
 	if g == nil || (s.opts.NewGroupMembers404For > 0 && s.opts.Now().Sub(g.CreatedOn) < s.opts.NewGroupMembers404For) {
+		writeError(w, http.StatusNotFound, 1003, "User group not found")
+		return nil, false
+	}
+	if g.members404Left > 0 {
+		g.members404Left--
 		writeError(w, http.StatusNotFound, 1003, "User group not found")
 		return nil, false
 	}

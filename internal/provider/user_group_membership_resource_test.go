@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -170,14 +169,11 @@ func TestAccUserGroupMembershipErrors(t *testing.T) {
 }
 
 // A group and its membership created in one apply, while the API answers 404 on a new group's
-// members for a moment (reported eventual consistency; injected here as the first two PUTs, so
-// the test needs no real window): the apply still converges.
+// members for a moment (reported eventual consistency; here its first two /members requests, so
+// the test waits out no real window): the apply still converges.
 func TestAccUserGroupMembershipNewGroup404(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
+	env := newTestEnv(t, emulator.Options{NewGroupMembers404Requests: 2})
 	ids, _ := env.Server.SeedMembers(env.AccountID, 2, "n")
-	env.Server.InjectNext(2, emulator.FaultNotFound, func(r *http.Request) bool {
-		return r.Method == http.MethodPut && strings.HasSuffix(r.URL.Path, "/members")
-	})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
