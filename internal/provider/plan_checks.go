@@ -28,14 +28,14 @@ type catalogCache struct {
 	ids map[string]map[string]bool // kind + "/" + account -> IDs
 }
 
-func (c *catalogCache) get(ctx context.Context, cl *client.Client, accountID string, kind catalogKind) (map[string]bool, error) {
+func (c *catalogCache) get(ctx context.Context, pd *providerData, accountID string, kind catalogKind) (map[string]bool, error) {
 	key := kind.typeSuffix + "/" + accountID
 	c.mu.Lock()
 	defer c.mu.Unlock() // held while listing: concurrent plans wait for one listing instead of each making one
 	if ids, ok := c.ids[key]; ok {
 		return ids, nil
 	}
-	entries, err := kind.list(ctx, cl, accountID)
+	entries, err := kind.list(ctx, pd, accountID)
 	if err != nil {
 		return nil, err
 	}
@@ -70,9 +70,13 @@ func (pd *providerData) checkCatalogIDs(ctx context.Context, accountID string, k
 	if pd == nil || len(ids) == 0 || accountID == "" {
 		return
 	}
-	known, err := pd.cache.catalogs.get(ctx, pd.client, accountID, kind)
+	owner := kind.owner
+	if owner == "" {
+		owner = "Account"
+	}
+	known, err := pd.cache.catalogs.get(ctx, pd, accountID, kind)
 	if err != nil {
-		addAPIError(diags, fmt.Sprintf("Cannot read the %ss of account %s to check the configuration", kind.noun, accountID), err)
+		addAPIError(diags, fmt.Sprintf("Cannot read the %ss of %s %s to check the configuration", kind.noun, strings.ToLower(owner), accountID), err)
 		return
 	}
 	var unknown []string
@@ -83,8 +87,8 @@ func (pd *providerData) checkCatalogIDs(ctx context.Context, accountID string, k
 	}
 	if len(unknown) > 0 {
 		diags.AddAttributeError(attr, fmt.Sprintf("Unknown %s ID", kind.noun),
-			fmt.Sprintf("Account %s has no %s with ID %s. Look IDs up by name with the `iam_%s` data source instead of copying them.",
-				accountID, kind.noun, strings.Join(unknown, ", "), kind.typeSuffix))
+			fmt.Sprintf("%s %s has no %s with ID %s. Look IDs up by name with the `iam_%s` data source instead of copying them.",
+				owner, accountID, kind.noun, strings.Join(unknown, ", "), kind.typeSuffix))
 	}
 }
 
