@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/iamkit/terraform-provider-iam/internal/client"
 )
@@ -129,9 +130,9 @@ func policyIDs(ctx context.Context, set types.Set, diags *diag.Diagnostics) (per
 }
 
 // setAttrs reads one set attribute from the plan and, when there is one, the prior state.
-func setAttrs(ctx context.Context, req resource.ModifyPlanRequest, name string, diags *diag.Diagnostics) (planned, prior types.Set) {
+// Without a prior state, prior is T's zero value: null.
+func setAttrs[T basetypes.SetValuable](ctx context.Context, req resource.ModifyPlanRequest, name string, diags *diag.Diagnostics) (planned, prior T) {
 	diags.Append(req.Plan.GetAttribute(ctx, path.Root(name), &planned)...)
-	prior = types.SetNull(planned.ElementType(ctx))
 	if !req.State.Raw.IsNull() {
 		diags.Append(req.State.GetAttribute(ctx, path.Root(name), &prior)...)
 	}
@@ -150,7 +151,7 @@ func (pd *providerData) checkPolicyIDs(ctx context.Context, req resource.ModifyP
 	if pd == nil || req.Plan.Raw.IsNull() {
 		return
 	}
-	planned, prior := setAttrs(ctx, req, "policies", &resp.Diagnostics)
+	planned, prior := setAttrs[types.Set](ctx, req, "policies", &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || planned.IsUnknown() || planned.IsNull() {
 		return
 	}
@@ -166,7 +167,7 @@ func (pd *providerData) checkPolicyIDs(ctx context.Context, req resource.ModifyP
 
 // knownStrings returns the known string elements of a set (elements of resources created in the
 // same apply are unknown at plan).
-func knownStrings(set types.Set) []string {
+func knownStrings(set idSet) []string {
 	var out []string
 	for _, v := range set.Elements() {
 		if s, ok := v.(types.String); ok && !s.IsUnknown() && !s.IsNull() {
