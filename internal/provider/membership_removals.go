@@ -34,7 +34,7 @@ const removalsListed = 50 // names in one warning; the rest are counted
 // planRemovals computes members_to_remove and adds the warning that names everyone the plan removes.
 // live is the group's current membership when ModifyPlan read it (nil otherwise).
 func (r *membershipResource) planRemovals(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse,
-	accountID, groupID string, exclusive types.Bool, live []client.GroupMember, planned, prior types.Set) {
+	accountID, groupID string, exclusive types.Bool, live []client.GroupMember, planned, prior idSet) {
 	target := path.Root("members_to_remove")
 	if exclusive.IsUnknown() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, target, types.SetUnknown(types.StringType))...)
@@ -47,7 +47,7 @@ func (r *membershipResource) planRemovals(ctx context.Context, req resource.Modi
 		emails[m.ID] = m.Email
 	}
 	if exclusive.ValueBool() {
-		keep := idSet(plannedIDs, priorIDs)
+		keep := idLookup(plannedIDs, priorIDs)
 		for _, m := range live {
 			if !keep[m.ID] {
 				unseen = append(unseen, m.ID)
@@ -151,11 +151,11 @@ func (r *membershipResource) checkNoUnplannedRemoval(ctx context.Context, accoun
 		return
 	}
 	namedSet := map[string]bool{}
-	for _, n := range knownStrings(named) {
+	for _, n := range knownStrings(idSet{named}) {
 		namedSet[strings.ToLower(n)] = true
 	}
 	var unplanned []string
-	seen := idSet(prior, planned)
+	seen := idLookup(prior, planned)
 	for _, m := range members {
 		if seen[m.ID] || namedSet[strings.ToLower(memberName(m.Email, m.ID))] {
 			continue
@@ -171,8 +171,8 @@ func (r *membershipResource) checkNoUnplannedRemoval(ctx context.Context, accoun
 			"Run `terraform plan` (or `terraform apply` without a saved plan) again to review it.", strings.Join(unplanned, ", "), groupID))
 }
 
-// idSet is the union of lists of IDs, for membership tests.
-func idSet(lists ...[]string) map[string]bool {
+// idLookup is the union of lists of IDs, for membership tests.
+func idLookup(lists ...[]string) map[string]bool {
 	out := map[string]bool{}
 	for _, l := range lists {
 		for _, id := range l {

@@ -6,7 +6,6 @@ import (
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -34,7 +33,7 @@ type membershipModel struct {
 	ID          types.String `tfsdk:"id"`
 	AccountID   types.String `tfsdk:"account_id"`
 	UserGroupID types.String `tfsdk:"user_group_id"`
-	Members     types.Set    `tfsdk:"members"`
+	Members     idSet        `tfsdk:"members"`
 	Exclusive   types.Bool   `tfsdk:"exclusive"`
 	ToRemove    types.Set    `tfsdk:"members_to_remove"`
 }
@@ -73,6 +72,7 @@ func (r *membershipResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				MarkdownDescription: "IDs of account members (`iam_account_member.<name>.id`). A set: order never matters. May be empty.",
 				Required:            true,
 				ElementType:         types.StringType,
+				CustomType:          idSetOfStrings,
 				Validators:          []validator.Set{setvalidator.ValueStringsAre(hexIDValidator("an account member ID"))},
 			},
 			"exclusive": schema.BoolAttribute{
@@ -106,7 +106,7 @@ func (r *membershipResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return
 	}
 	accountID := plannedAccountID(ctx, req, resp)
-	planned, prior := setAttrs(ctx, req, "members", &resp.Diagnostics)
+	planned, prior := setAttrs[idSet](ctx, req, "members", &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || accountID == "" {
 		return
 	}
@@ -150,21 +150,13 @@ func (r *membershipResource) ModifyPlan(ctx context.Context, req resource.Modify
 }
 
 // memberIDs reads a set of member IDs, sorted.
-func memberIDs(ctx context.Context, set types.Set, diags *diag.Diagnostics) []string {
+func memberIDs(ctx context.Context, set idSet, diags *diag.Diagnostics) []string {
 	ids := []string{}
 	if !set.IsNull() && !set.IsUnknown() {
 		diags.Append(set.ElementsAs(ctx, &ids, false)...)
 	}
 	slices.Sort(ids)
 	return ids
-}
-
-func memberSet(ids []string) types.Set {
-	vals := make([]attr.Value, 0, len(ids))
-	for _, id := range ids {
-		vals = append(vals, types.StringValue(id))
-	}
-	return types.SetValueMust(types.StringType, vals)
 }
 
 // write applies the change from prior to planned members: one PUT of the whole set when
@@ -256,8 +248,8 @@ func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest,
 	state.ID = types.StringValue(groupID)
 	state.UserGroupID = types.StringValue(groupID)
 	state.AccountID = types.StringValue(accountID)
-	state.Members = memberSet(remote)
-	state.ToRemove = memberSet(nil) // names what one plan removes; cleared once read back
+	state.Members = idSetOf(remote)
+	state.ToRemove = idSetOf(nil).SetValue // names what one plan removes; cleared once read back
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
