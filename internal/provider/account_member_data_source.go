@@ -24,7 +24,7 @@ type accountMemberDataModel struct {
 	ID        types.String `tfsdk:"id"`
 	Email     types.String `tfsdk:"email"`
 	Status    types.String `tfsdk:"status"`
-	Roles     types.Set    `tfsdk:"roles"`
+	Roles     idSet        `tfsdk:"roles"`
 }
 
 func (d *accountMemberDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -41,7 +41,7 @@ func (d *accountMemberDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			"email": schema.StringAttribute{MarkdownDescription: "Email to look up.", Optional: true, Computed: true,
 				Validators: []validator.String{emailValidator{}}},
 			"status": schema.StringAttribute{MarkdownDescription: "`pending`, `accepted` or `rejected`.", Computed: true},
-			"roles":  schema.SetAttribute{MarkdownDescription: "Role IDs.", Computed: true, ElementType: types.StringType},
+			"roles":  schema.SetAttribute{MarkdownDescription: "Role IDs.", Computed: true, ElementType: types.StringType, CustomType: idSetOfStrings},
 		},
 	}
 }
@@ -74,6 +74,6 @@ func (d *accountMemberDataSource) Read(ctx context.Context, req datasource.ReadR
 		roles = append(roles, r.ID)
 	}
 	m.AccountID, m.ID, m.Email = types.StringValue(accountID), types.StringValue(mem.ID), types.StringValue(mem.Email)
-	m.Status, m.Roles = types.StringValue(mem.Status), memberSet(roles)
+	m.Status, m.Roles = types.StringValue(mem.Status), idSetOf(roles)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -15,7 +15,7 @@ import (
 )
 
 var memberSummaryType = types.ObjectType{AttrTypes: map[string]attr.Type{
-	"id": types.StringType, "email": types.StringType, "status": types.StringType, "roles": types.SetType{ElemType: types.StringType},
+	"id": types.StringType, "email": types.StringType, "status": types.StringType, "roles": idSetOfStrings,
 }}
 
 func memberSummary(m client.Member) attr.Value {
@@ -24,7 +24,7 @@ func memberSummary(m client.Member) attr.Value {
 		roles = append(roles, r.ID)
 	}
 	return types.ObjectValueMust(memberSummaryType.AttrTypes, map[string]attr.Value{
-		"id": types.StringValue(m.ID), "email": types.StringValue(m.Email), "status": types.StringValue(m.Status), "roles": memberSet(roles),
+		"id": types.StringValue(m.ID), "email": types.StringValue(m.Email), "status": types.StringValue(m.Status), "roles": idSetOf(roles),
 	})
 }
 
@@ -33,7 +33,7 @@ func memberSummaryAttributes() map[string]schema.Attribute {
 		"id":     schema.StringAttribute{Computed: true, MarkdownDescription: "Member ID."},
 		"email":  schema.StringAttribute{Computed: true, MarkdownDescription: "Email."},
 		"status": schema.StringAttribute{Computed: true, MarkdownDescription: "`pending`, `accepted` or `rejected`."},
-		"roles":  schema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Role IDs."},
+		"roles":  schema.SetAttribute{Computed: true, ElementType: types.StringType, CustomType: idSetOfStrings, MarkdownDescription: "Role IDs."},
 	}
 }
 

@@ -13,8 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/iamkit/terraform-provider-iam/internal/client"
 )
 
 // catalogEntry is one item of a read-only catalogue of the account (a role, a permission group).
@@ -25,38 +23,45 @@ type catalogEntry struct {
 }
 
 // catalogKind is one of the account's read-only catalogues: what it is called and how it is listed
-// (every page). Its data source (roles_data_source.go, permission_groups_data_source.go,
-// resource_groups_data_source.go) and the plan-time ID checks (plan_checks.go) share it.
+// (every page). The data sources and the plan-time ID checks (plan_checks.go) share it.
 type catalogKind struct {
 	typeSuffix string // "roles": the data source is iam_roles
 	noun       string // "role"
-	example    string // an ids_by_name lookup for the docs, e.g. `ids_by_name["Administrator"]`
-	list       func(ctx context.Context, cl *client.Client, accountID string) ([]catalogEntry, error)
+	list       func(ctx context.Context, pd *providerData, scopeID string) ([]catalogEntry, error)
+	// owner names what holds the catalogue in errors: "Account" (default) or "Organization".
+	owner string
+	// example is an ids_by_name lookup for the docs, e.g. `ids_by_name["Administrator"]`.
+	example string
 }
 
-type catalogModel struct {
-	AccountID types.String `tfsdk:"account_id"`
-	Name      types.String `tfsdk:"name"`
-	ID        types.String `tfsdk:"id"`
-	Items     types.List   `tfsdk:"items"`
-	IDsByName types.Map    `tfsdk:"ids_by_name"`
+// catalogDataSource serves the account's catalogues (roles, permission groups, resource groups)
+// with lookup by name, so that configurations never hard-code their IDs.
+type catalogDataSource struct {
+	catalogKind
+	dataSourceBase
 }
 
 var catalogItemType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"id": types.StringType, "name": types.StringType, "description": types.StringType,
 }}
 
-// catalogSchema is the schema of a catalogue data source: lookup by name, every item, and a map
-// from name to ID.
-func catalogSchema(d catalogKind) schema.Schema {
-	return schema.Schema{
-		MarkdownDescription: fmt.Sprintf("Looks up the account's %ss, every page of them, so that configurations refer to a %s by name "+
-			"instead of hard-coding its ID. With `name`, exactly one %s must match.", d.noun, d.noun, d.noun),
+func (d *catalogDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + d.typeSuffix
+}
+
+func (d *catalogDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	owner, attr, scopeValidator := "account", "account_id", accountIDValidator()
+	if d.organization() {
+		owner, attr, scopeValidator = "organization", "organization_id", organizationIDValidator()
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: fmt.Sprintf("Looks up the %s's %ss, every page of them, so that configurations refer to a %s by name "+
+			"instead of hard-coding its ID. With `name`, exactly one %s must match.", owner, d.noun, d.noun, d.noun),
 		Attributes: map[string]schema.Attribute{
-			"account_id": schema.StringAttribute{
-				MarkdownDescription: "Account to read. Defaults to the provider's `account_id`.",
+			attr: schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("%s to read. Defaults to the provider's `%s`.", strings.ToUpper(owner[:1])+owner[1:], attr),
 				Optional:            true,
-				Validators:          []validator.String{accountIDValidator()},
+				Validators:          []validator.String{scopeValidator},
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Exact name of one %s; when set, `id` is its ID and `items` holds only it. "+
@@ -65,7 +70,7 @@ func catalogSchema(d catalogKind) schema.Schema {
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"id": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("The ID of the %s named by `name`; the account ID when `name` is not set.", d.noun),
+				MarkdownDescription: fmt.Sprintf("The ID of the %s named by `name`; the %s ID when `name` is not set.", d.noun, owner),
 				Computed:            true,
 			},
 			"items": schema.ListNestedAttribute{
@@ -74,7 +79,7 @@ func catalogSchema(d catalogKind) schema.Schema {
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"id":          schema.StringAttribute{Computed: true, MarkdownDescription: "ID."},
 					"name":        schema.StringAttribute{Computed: true, MarkdownDescription: "Name."},
-					"description": schema.StringAttribute{Computed: true, MarkdownDescription: "Description, when the API gives one."},
+					"description": schema.StringAttribute{Computed: true, MarkdownDescription: d.descriptionDoc()},
 				}},
 			},
 			"ids_by_name": schema.MapAttribute{
@@ -86,22 +91,48 @@ func catalogSchema(d catalogKind) schema.Schema {
 	}
 }
 
-// readCatalog is the Read of a catalogue data source.
-func (b *dataSourceBase) readCatalog(ctx context.Context, d catalogKind, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m catalogModel
-	accountID, ok := b.begin(ctx, req, resp, &m)
-	if !ok {
+// organization reports whether the catalogue belongs to a ClickHouse organization.
+func (k catalogKind) organization() bool { return k.owner == "Organization" }
+
+func (k catalogKind) descriptionDoc() string {
+	if k.organization() {
+		return "`system` or `custom`."
+	}
+	return "Description, when the API gives one."
+}
+
+func (d *catalogDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if d.pd == nil {
 		return
 	}
-	entries, err := d.list(ctx, b.pd.client, accountID)
+	scopeAttr, owner := "account_id", "account"
+	if d.organization() {
+		scopeAttr, owner = "organization_id", "organization"
+	}
+	var own, nameAttr types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(scopeAttr), &own)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("name"), &nameAttr)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var accountID string
+	if d.organization() {
+		accountID = d.pd.resolveOrganizationID(own, &resp.Diagnostics)
+	} else {
+		accountID = d.pd.resolveAccountID(own, &resp.Diagnostics)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	entries, err := d.list(ctx, d.pd, accountID)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot list the %ss of account %s", d.noun, accountID), err)
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot list the %ss of %s %s", d.noun, owner, accountID), err)
 		return
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
 
-	m.ID = types.StringValue(accountID)
-	if name := m.Name.ValueString(); !m.Name.IsNull() {
+	id := types.StringValue(accountID)
+	if name := nameAttr.ValueString(); !nameAttr.IsNull() {
 		var matched []catalogEntry
 		for _, e := range entries {
 			if e.Name == name {
@@ -118,11 +149,11 @@ func (b *dataSourceBase) readCatalog(ctx context.Context, d catalogKind, req dat
 				what = fmt.Sprintf("%d %ss are named", len(matched), d.noun)
 			}
 			resp.Diagnostics.AddAttributeError(path.Root("name"), fmt.Sprintf("%s lookup found %d matches", d.noun, len(matched)),
-				fmt.Sprintf("%s %q in account %s. Names are exact and case-sensitive. Available: %s.", what, name, accountID, strings.Join(names, ", ")))
+				fmt.Sprintf("%s %q in %s %s. Names are exact and case-sensitive. Available: %s.", what, name, owner, accountID, strings.Join(names, ", ")))
 			return
 		}
 		entries = matched
-		m.ID = types.StringValue(matched[0].ID)
+		id = types.StringValue(matched[0].ID)
 	}
 
 	items := make([]attr.Value, 0, len(entries))
@@ -133,7 +164,9 @@ func (b *dataSourceBase) readCatalog(ctx context.Context, d catalogKind, req dat
 		}))
 		byName[e.Name] = types.StringValue(e.ID)
 	}
-	m.Items = types.ListValueMust(catalogItemType, items)
-	m.IDsByName = types.MapValueMust(types.StringType, byName)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(scopeAttr), types.StringValue(accountID))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), nameAttr)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("items"), types.ListValueMust(catalogItemType, items))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ids_by_name"), types.MapValueMust(types.StringType, byName))...)
 }

@@ -27,6 +27,11 @@ type readCache struct {
 	groups   *snapshots[client.UserGroup]
 	catalogs loadOnce[map[string]bool] // catalogue IDs, by kind + "/" + account; never change in a run
 
+	// ClickHouse lists are not paged: one listing of the organization's members and one of its
+	// invitations answer every refresh of a run (and are read again after a write).
+	chMembers     *snapshots[client.ClickHouseMember]
+	chInvitations *snapshots[client.ClickHouseInvitation]
+
 	createdMu sync.Mutex
 	created   map[string]bool // IDs of members and groups this process created
 }
@@ -53,7 +58,34 @@ func newReadCache() *readCache {
 	return &readCache{
 		members: newSnapshots(func(m client.Member) string { return m.ID }),
 		groups:  newSnapshots(func(g client.UserGroup) string { return g.ID }),
+
+		chMembers:     newListingSnapshots(func(m client.ClickHouseMember) string { return m.UserID }),
+		chInvitations: newListingSnapshots(func(i client.ClickHouseInvitation) string { return i.ID }),
 	}
+}
+
+// ClickHouseOrg returns the organization's members (by user ID) and invitations (by ID), each
+// from one listing per run. Either listing failing is an error, never a shorter organization.
+func (c *readCache) ClickHouseOrg(ctx context.Context, cl *client.ClickHouse, orgID string) (map[string]client.ClickHouseMember, map[string]client.ClickHouseInvitation, error) {
+	members, err := c.chMembers.load(ctx, orgID, func() ([]client.ClickHouseMember, error) {
+		return client.Collect(cl.Members.List(ctx, orgID))
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	invitations, err := c.chInvitations.load(ctx, orgID, func() ([]client.ClickHouseInvitation, error) {
+		return client.Collect(cl.Invitations.List(ctx, orgID))
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return members, invitations, nil
+}
+
+// InvalidateClickHouse must be called after every write to the organization's members or invitations.
+func (c *readCache) InvalidateClickHouse(orgID string) {
+	c.chMembers.invalidate(orgID)
+	c.chInvitations.invalidate(orgID)
 }
 
 // Member returns one account member, from the account listing once enough members were read.
@@ -82,9 +114,9 @@ func (c *readCache) InvalidateGroups(accountID string) { c.groups.invalidate(acc
 
 // CatalogIDs returns the IDs of one of the account's catalogues (roles, permission groups,
 // resource groups), listed once per run: the plan-time ID checks of every resource share it.
-func (c *readCache) CatalogIDs(ctx context.Context, cl *client.Client, accountID string, kind catalogKind) (map[string]bool, error) {
+func (c *readCache) CatalogIDs(ctx context.Context, pd *providerData, accountID string, kind catalogKind) (map[string]bool, error) {
 	return c.catalogs.get(ctx, kind.typeSuffix+"/"+accountID, func() (map[string]bool, error) {
-		entries, err := kind.list(ctx, cl, accountID)
+		entries, err := kind.list(ctx, pd, accountID)
 		if err != nil {
 			return nil, err
 		}
@@ -171,6 +203,7 @@ func (c *loadOnce[V]) invalidate(key string) {
 // directReadsBeforeListing direct reads.
 type snapshots[T any] struct {
 	idOf     func(T) string
+	direct   int // direct reads per account before one listing answers them
 	listings loadOnce[map[string]T]
 
 	mu          sync.Mutex
@@ -178,6 +211,11 @@ type snapshots[T any] struct {
 }
 
 func newSnapshots[T any](idOf func(T) string) *snapshots[T] {
+	return &snapshots[T]{idOf: idOf, direct: directReadsBeforeListing, directReads: map[string]int{}}
+}
+
+// newListingSnapshots is for an API whose listing is one request: it always lists.
+func newListingSnapshots[T any](idOf func(T) string) *snapshots[T] {
 	return &snapshots[T]{idOf: idOf, directReads: map[string]int{}}
 }
 
@@ -190,13 +228,13 @@ func (s *snapshots[T]) invalidate(accountID string) {
 
 // direct reports whether this read should be a direct read of one object (the first few reads
 // of an account, while no listing is cached).
-func (s *snapshots[T]) direct(accountID string) bool {
+func (s *snapshots[T]) readDirect(accountID string) bool {
 	if s.listings.cached(accountID) {
 		return false
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.directReads[accountID] < directReadsBeforeListing {
+	if s.directReads[accountID] < s.direct {
 		s.directReads[accountID]++
 		return true
 	}
@@ -204,10 +242,23 @@ func (s *snapshots[T]) direct(accountID string) bool {
 }
 
 func (s *snapshots[T]) get(ctx context.Context, accountID, id string, getOne func() (*T, error), listAll func() ([]T, error)) (*T, error) {
-	if s.direct(accountID) {
+	if s.readDirect(accountID) {
 		return getOne()
 	}
-	items, err := s.listings.get(ctx, accountID, func() (map[string]T, error) {
+	items, err := s.load(ctx, accountID, listAll)
+	if err != nil {
+		return nil, fmt.Errorf("listing the account to refresh %s: %w", id, err)
+	}
+	it, ok := items[id]
+	if !ok {
+		return nil, fmt.Errorf("%s is not in the account's listing: %w", id, client.ErrNotFound)
+	}
+	return &it, nil
+}
+
+// load returns the account's listing by ID, listed once (concurrent callers share the listing).
+func (s *snapshots[T]) load(ctx context.Context, accountID string, listAll func() ([]T, error)) (map[string]T, error) {
+	return s.listings.get(ctx, accountID, func() (map[string]T, error) {
 		list, err := listAll()
 		if err != nil {
 			return nil, err
@@ -218,12 +269,4 @@ func (s *snapshots[T]) get(ctx context.Context, accountID, id string, getOne fun
 		}
 		return byID, nil
 	})
-	if err != nil {
-		return nil, fmt.Errorf("listing the account to refresh %s: %w", id, err)
-	}
-	it, ok := items[id]
-	if !ok {
-		return nil, fmt.Errorf("%s is not in the account's listing: %w", id, client.ErrNotFound)
-	}
-	return &it, nil
 }

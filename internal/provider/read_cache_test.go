@@ -65,11 +65,11 @@ func TestReadCacheCatalogsConcurrent(t *testing.T) {
 		}
 		return false
 	})
-	cl := env.Client(t)
+	pd := &providerData{client: env.Client(t)}
 	cache := newReadCache()
 	slow := make(chan error, 1)
 	go func() {
-		_, err := cache.CatalogIDs(context.Background(), cl, env.AccountID, catalogRoles)
+		_, err := cache.CatalogIDs(context.Background(), pd, env.AccountID, catalogRoles)
 		slow <- err
 	}()
 	<-started
@@ -81,7 +81,7 @@ func TestReadCacheCatalogsConcurrent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = cache.CatalogIDs(ctx, cl, env.AccountID, catalogPermissionGroups)
+			_, errs[i] = cache.CatalogIDs(ctx, pd, env.AccountID, catalogPermissionGroups)
 		}()
 	}
 	wg.Wait()
