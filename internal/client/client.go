@@ -1,6 +1,8 @@
-// Package client is the typed client of the account IAM API in the Cloudflare v4 shape: one small
-// service per endpoint family, pagination as iterators, errors as typed values, and one request
-// path (Client.do) that every call goes through for auth, rate limiting, retries and logging.
+// Package client is the typed client of the account IAM API in the Cloudflare v4 shape and of the
+// ClickHouse Cloud organization API: one small service per endpoint family, pagination as
+// iterators, errors as typed values, and one request path (Client.do) that every call of either
+// API goes through for auth, rate limiting, retries and logging. What differs between the two APIs
+// (credentials, envelope, rate-limit headers) is a small adapter (adapter.go).
 package client
 
 import (
@@ -67,6 +69,7 @@ type Client struct {
 	ResourceGroups   *ResourceGroupsService
 
 	cfg        Config
+	api        apiAdapter
 	base       *url.URL
 	hc         *http.Client
 	limiter    *rate.Limiter
@@ -77,17 +80,10 @@ type Client struct {
 	limited    atomic.Int64
 }
 
-// New validates cfg and builds a client.
+// New validates cfg and builds a client of the Cloudflare-shaped account API.
 func New(cfg Config) (*Client, error) {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = DefaultBaseURL
-	}
-	base, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
-	if err != nil || base.Host == "" || (base.Scheme != "https" && base.Scheme != "http") {
-		return nil, fmt.Errorf("base_url %q is not an absolute http(s) URL", cfg.BaseURL)
-	}
-	if base.Scheme == "http" && !isLoopback(base.Hostname()) {
-		return nil, fmt.Errorf("base_url %q uses plain http to a non-loopback host; use https", cfg.BaseURL)
 	}
 	// A credential read from a file or a secret store often ends with a newline; no credential
 	// starts or ends with whitespace, so it is trimmed. Whitespace inside cannot be sent in a header.
@@ -102,6 +98,29 @@ func New(cfg Config) (*Client, error) {
 		if strings.ContainsFunc(v, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
 			return nil, fmt.Errorf("the %s contains a space, line break or control character in the middle, which cannot be sent in an HTTP header; copy it again", what)
 		}
+	}
+	c, err := newClient(cfg, cloudflareAPI{token: cfg.APIToken, key: cfg.APIKey, email: cfg.Email}, "base_url")
+	if err != nil {
+		return nil, err
+	}
+	c.Members = &MembersService{c: c}
+	c.UserGroups = &UserGroupsService{c: c}
+	c.GroupMembers = &GroupMembersService{c: c}
+	c.Roles = &RolesService{c: c}
+	c.PermissionGroups = &PermissionGroupsService{c: c}
+	c.ResourceGroups = &ResourceGroupsService{c: c}
+	return c, nil
+}
+
+// newClient builds the request path shared by every API: base URL, limiter, retries, timeouts.
+// api is what differs per API; urlSetting names the base URL's setting in errors.
+func newClient(cfg Config, api apiAdapter, urlSetting string) (*Client, error) {
+	base, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
+	if err != nil || base.Host == "" || (base.Scheme != "https" && base.Scheme != "http") {
+		return nil, fmt.Errorf("%s %q is not an absolute http(s) URL", urlSetting, cfg.BaseURL)
+	}
+	if base.Scheme == "http" && !isLoopback(base.Hostname()) {
+		return nil, fmt.Errorf("%s %q uses plain http to a non-loopback host; use https", urlSetting, cfg.BaseURL)
 	}
 	if cfg.MaxRetries == 0 {
 		cfg.MaxRetries = defaultMaxRetries
@@ -126,7 +145,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "terraform-provider-iam"
 	}
-	c := &Client{cfg: cfg, base: base, configured: rate.Limit(cfg.RequestsPerSecond), secrets: newMasker(cfg.APIToken, cfg.APIKey)}
+	c := &Client{cfg: cfg, api: api, base: base, configured: rate.Limit(cfg.RequestsPerSecond), secrets: newMasker(api.secrets()...)}
 	// A burst of one: requests are evenly spaced, so no window of the API's sliding-window quota
 	// sees more than the configured rate allows.
 	c.limiter = rate.NewLimiter(c.configured, 1)
@@ -149,13 +168,6 @@ func New(cfg Config) (*Client, error) {
 	hc.Timeout = 0
 	hc.Transport = &attemptTransport{next: hc.Transport, c: c}
 	c.hc = hc
-
-	c.Members = &MembersService{c: c}
-	c.UserGroups = &UserGroupsService{c: c}
-	c.GroupMembers = &GroupMembersService{c: c}
-	c.Roles = &RolesService{c: c}
-	c.PermissionGroups = &PermissionGroupsService{c: c}
-	c.ResourceGroups = &ResourceGroupsService{c: c}
 	return c, nil
 }
 
@@ -194,7 +206,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 		}
 		return nil, err
 	}
-	t.c.adaptRate(resp.Header.Get("Ratelimit"), resp.Header.Get("Ratelimit-Policy"))
+	t.c.api.observe(t.c, resp)
 	resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
 	return resp, nil
 }
@@ -291,12 +303,7 @@ func (c *Client) doUnmasked(ctx context.Context, method, path string, query url.
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("User-Agent", c.cfg.UserAgent)
-	if c.cfg.APIToken != "" {
-		req.Header.Set("Authorization", "Bearer "+c.cfg.APIToken)
-	} else {
-		req.Header.Set("X-Auth-Key", c.cfg.APIKey)
-		req.Header.Set("X-Auth-Email", c.cfg.Email)
-	}
+	c.api.authorize(req.Header)
 	if o.budget.left <= 0 {
 		return nil, fmt.Errorf("%s %s: the retry budget of this operation is spent (max_retries = %d)", method, path, c.cfg.MaxRetries)
 	}
@@ -355,7 +362,7 @@ func (c *Client) doUnmasked(ctx context.Context, method, path string, query url.
 	if len(raw) > maxResponseBytes {
 		return nil, fmt.Errorf("%s %s: response larger than %d bytes", method, path, maxResponseBytes)
 	}
-	info, err := decodeEnvelope(method, path, resp, raw, out)
+	info, err := c.api.decode(method, path, resp, raw, out)
 	var apiErr *APIError
 	if errors.As(err, &apiErr) && apiErr.RetryAfter > c.cfg.MaxRetryWait {
 		return nil, &retryWaitTooLongError{APIError: apiErr, Limit: c.cfg.MaxRetryWait}
@@ -411,7 +418,7 @@ func snippet(b []byte) string {
 // maskedLogContext makes sure no credential can reach a log line, whatever field carries it.
 func (c *Client) maskedLogContext(ctx context.Context) context.Context {
 	ctx = tflog.NewSubsystem(ctx, logSubsystem)
-	for _, secret := range []string{c.cfg.APIToken, c.cfg.APIKey} {
+	for _, secret := range c.api.secrets() {
 		if secret != "" {
 			ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, logSubsystem, secret)
 			ctx = tflog.SubsystemMaskMessageStrings(ctx, logSubsystem, secret)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -235,7 +236,7 @@ func (r *membershipResource) Update(ctx context.Context, req resource.UpdateRequ
 	}
 	groupID := plan.UserGroupID.ValueString()
 	if plan.Exclusive.ValueBool() && state.Exclusive.ValueBool() {
-		r.checkUnchangedSincePlan(ctx, accountID, groupID, prior, &resp.Diagnostics)
+		r.checkUnchangedSincePlan(ctx, accountID, groupID, prior, planned, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
 		}
@@ -248,28 +249,38 @@ func (r *membershipResource) Update(ctx context.Context, req resource.UpdateRequ
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// checkUnchangedSincePlan reads the group's members before the PUT that replaces them, and stops if
-// they differ from what the plan was made from: someone changed the group in between (most often
-// while a saved plan waited for approval), and the PUT would undo that change without the plan
-// having shown it. One paged read per changed membership buys "never a silent wipe".
-func (r *membershipResource) checkUnchangedSincePlan(ctx context.Context, accountID, groupID string, prior []string, diags *diag.Diagnostics) {
+// checkUnchangedSincePlan reads the group's members just before the PUT that replaces them, and
+// stops if the PUT would remove someone the plan did not show: a member added to the group after
+// the plan was made (most often while a saved plan waited for approval), whom the PUT would remove
+// and so undo someone else's change. Members who left the group since the plan are no conflict:
+// most often they are people this same apply removed from the account (terraform destroys a member
+// before it updates the memberships that listed it), and the PUT of the planned set is what the
+// plan showed either way. One paged read per changed membership buys "never a silent removal".
+func (r *membershipResource) checkUnchangedSincePlan(ctx context.Context, accountID, groupID string, prior, planned []string, diags *diag.Diagnostics) {
 	members, err := r.pd.client.GroupMembers.ListAll(ctx, accountID, groupID)
 	if err != nil {
 		addUpdateError(diags, "Cannot read the members of user group "+groupID, err)
 		return
 	}
 	current := make([]string, 0, len(members))
+	emails := make(map[string]string, len(members))
 	for _, m := range members {
 		current = append(current, m.ID)
+		emails[m.ID] = m.Email
 	}
-	added, removed := newIDs(current, prior), newIDs(prior, current)
-	if len(added)+len(removed) == 0 {
+	unseen := newIDs(newIDs(current, prior), planned) // in the group now, not when planned, and the PUT would remove them
+	if len(unseen) == 0 {
 		return
 	}
+	for i, id := range unseen {
+		if emails[id] != "" {
+			unseen[i] = emails[id] + " (" + id + ")"
+		}
+	}
 	diags.AddAttributeError(path.Root("members"), "User group members changed since the plan",
-		fmt.Sprintf("The members of user group %s were changed outside Terraform after the plan was made "+
-			"(added: %v; removed: %v). Nothing was changed, so that the apply does not undo a change the plan did not show. "+
-			"Run `terraform plan` (or `terraform apply` without a saved plan) again to review it.", groupID, added, removed))
+		fmt.Sprintf("Member(s) %s were added to user group %s outside Terraform after the plan was made, and this apply "+
+			"would remove them. Nothing was changed, so that the apply does not undo a change the plan did not show. "+
+			"Run `terraform plan` (or `terraform apply` without a saved plan) again to review it.", strings.Join(unseen, ", "), groupID))
 }
 
 // Delete empties the group when exclusive; in additive mode it removes only its own members.
