@@ -17,6 +17,8 @@ type providerData struct {
 	client    *client.Client
 	accountID string // provider default, may be empty
 	cache     *readCache
+	// catalogChecks turns the plan-time catalogue ID checks on (the catalog_checks setting).
+	catalogChecks bool
 }
 
 // providerDataFrom converts the framework's opaque ProviderData. It returns nil without a
