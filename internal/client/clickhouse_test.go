@@ -73,8 +73,8 @@ func TestClickHouseLifecycle(t *testing.T) {
 	}
 
 	// PATCH: reads lag behind (reported), the stored roles change.
-	if err := ch.Members.Update(ctx, chOrg, m.UserID, []string{admin}); err != nil {
-		t.Fatal(err)
+	if _, err := ch.Members.Update(ctx, chOrg, m.UserID, []string{admin}, time.Millisecond); !errors.Is(err, client.ErrReadLag) {
+		t.Fatalf("Update during an hour of read lag = %v; want ErrReadLag", err)
 	}
 	got, err := ch.Members.Get(ctx, chOrg, m.UserID)
 	if err != nil || !slices.Equal(got.RoleIDs(), []string{member}) {
@@ -106,6 +106,27 @@ func TestClickHouseLifecycle(t *testing.T) {
 	}
 	if err := ch.Members.Delete(ctx, chOrg, m.UserID); !errors.Is(err, client.ErrNotFound) {
 		t.Errorf("second Delete = %v; want ErrNotFound", err)
+	}
+}
+
+// Update waits out a short read lag: it returns once a read shows the new roles.
+func TestClickHouseUpdateWaitsForReadLag(t *testing.T) {
+	srv, ch, _ := newClickHouseEnv(t, emulator.Options{ClickHousePatchLag: 1500 * time.Millisecond})
+	ctx := context.Background()
+	if _, err := ch.Invitations.Create(ctx, chOrg, client.InvitationCreate{Email: "c@example.com", RoleIDs: []string{emulator.ClickHouseRoleIDByName("Member")}}); err != nil {
+		t.Fatal(err)
+	}
+	userID, err := srv.AcceptClickHouseInvitation(chOrg, "c@example.com", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	billing := emulator.ClickHouseRoleIDByName("Billing")
+	m, err := ch.Members.Update(ctx, chOrg, userID, []string{billing}, 0)
+	if err != nil || !slices.Equal(m.RoleIDs(), []string{billing}) {
+		t.Fatalf("Update = %+v, %v; want the new roles once reads show them", m, err)
+	}
+	if n := srv.CountRequests(http.MethodGet, "/members/"+userID); n < 1 {
+		t.Errorf("%d GETs after the PATCH; want at least one poll", n)
 	}
 }
 

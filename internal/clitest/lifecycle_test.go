@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iamkit/terraform-provider-iam/internal/client"
 	"github.com/iamkit/terraform-provider-iam/internal/emulator"
 )
 
@@ -106,4 +107,123 @@ func TestCLIOffboarding(t *testing.T) {
 		})
 	}
 	writeSummary(t, "offboarding: for_each and count shrinking and an email change apply in one go")
+}
+
+// TestCLIRemovalsNamedInPlan: an exclusive membership that takes members it never managed out of a
+// group, with exclusive turned on over members managed elsewhere and with a new exclusive
+// membership on a group that already has members, names them by email in the plan (the computed
+// members_to_remove in the diff and a warning); a saved plan whose group gained a member since is
+// refused; after the apply the next plan is empty.
+func TestCLIRemovalsNamedInPlan(t *testing.T) {
+	t.Parallel()
+	e := newCLIEnv(t, emulator.Options{})
+	ctx := context.Background()
+	c := e.client(t)
+	acct := e.Opts.AccountID
+	outsider := func(email string) string {
+		t.Helper()
+		m, err := c.Members.Create(ctx, acct, client.MemberCreate{Email: email, Roles: []string{e.Opts.RoleID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.ID
+	}
+	o1, o2, o3 := outsider("outside1@example.com"), outsider("outside2@example.com"), outsider("late@example.com")
+	legacy, err := c.UserGroups.Create(ctx, acct, client.UserGroupCreate{Name: "legacy"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GroupMembers.Create(ctx, acct, legacy.ID, []string{o1, o2}); err != nil {
+		t.Fatal(err)
+	}
+	config := func(exclusive bool, withLegacy bool) string {
+		s := ProviderBlock(e.Opts) + fmt.Sprintf(`
+resource "iam_account_member" "own" {
+  email = "own@example.com"
+  roles = [%q]
+}
+
+resource "iam_user_group" "team" {
+  name = "team"
+}
+
+resource "iam_user_group_membership" "team" {
+  user_group_id = iam_user_group.team.id
+  exclusive     = %t
+  members       = [iam_account_member.own.id]
+}
+`, e.Opts.RoleID, exclusive)
+		if withLegacy {
+			s += fmt.Sprintf(`
+resource "iam_user_group_membership" "legacy" {
+  user_group_id = %q
+  members       = [iam_account_member.own.id]
+}
+`, legacy.ID)
+		}
+		return s
+	}
+	expectNamed := func(out string, emails ...string) {
+		t.Helper()
+		for _, want := range []string{"members_to_remove", "Warning: User Group Members Will Be Removed"} {
+			if !strings.Contains(out, want) {
+				t.Fatalf("the plan does not show %q:\n%s", want, tail(out, 60))
+			}
+		}
+		for _, email := range emails {
+			if n := strings.Count(out, email); n < 2 { // in the diff and in the warning
+				t.Fatalf("the plan names %s %d time(s), want it in members_to_remove and in the warning:\n%s", email, n, tail(out, 60))
+			}
+		}
+	}
+
+	// 1. exclusive = false -> true on a group holding members managed elsewhere.
+	e.apply(t, config(false, false))
+	team, err := c.UserGroups.FindByName(ctx, acct, "team")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GroupMembers.Create(ctx, acct, team.ID, []string{o1, o2}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.WS.WriteConfig(config(true, false)); err != nil {
+		t.Fatal(err)
+	}
+	planFile := "turn-exclusive.tfplan"
+	expectNamed(e.terraform(t, "plan", "-out="+planFile).Output, "outside1@example.com", "outside2@example.com")
+	// Someone adds a member after the plan: the saved plan did not name them, so it is refused.
+	if _, err := c.GroupMembers.Create(ctx, acct, team.ID, []string{o3}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.WS.Run(ctx, "apply", "-input=false", "-no-color", planFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ExitCode == 0 {
+		t.Fatalf("a saved plan applied although the group gained a member since:\n%s", tail(res.Output, 30))
+	}
+	t.Logf("the stale saved plan was refused:\n%s", tail(res.Output, 25))
+	if got := e.groupEmails(t, "team"); !slices.Contains(got, "late@example.com") {
+		t.Fatalf("the member added after the plan was removed: %v", got)
+	}
+	expectNamed(e.terraform(t, "plan", "-out="+planFile).Output, "outside1@example.com", "outside2@example.com", "late@example.com")
+	if res, err = e.WS.Run(ctx, "apply", "-input=false", "-no-color", planFile); err != nil || res.ExitCode != 0 {
+		t.Fatalf("applying the new plan: %v\n%s", err, tail(res.Output, 30))
+	}
+	if got := e.groupEmails(t, "team"); !slices.Equal(got, []string{"own@example.com"}) {
+		t.Fatalf("team holds %v, want only own@example.com", got)
+	}
+	e.expectEmptyPlan(t)
+
+	// 2. A new exclusive membership of a group that already has members.
+	if err := e.WS.WriteConfig(config(true, true)); err != nil {
+		t.Fatal(err)
+	}
+	expectNamed(e.terraform(t, "plan").Output, "outside1@example.com", "outside2@example.com")
+	e.terraform(t, "apply", "-auto-approve")
+	if got := e.groupEmails(t, "legacy"); !slices.Equal(got, []string{"own@example.com"}) {
+		t.Fatalf("legacy holds %v, want only own@example.com", got)
+	}
+	e.expectEmptyPlan(t)
+	writeSummary(t, "removals named in the plan: exclusive turned on and a new exclusive membership name, by email, the members they remove")
 }

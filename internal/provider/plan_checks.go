@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/iamkit/terraform-provider-iam/internal/client"
 )
@@ -32,7 +33,7 @@ type catalogCache struct {
 // errCatalogWarned is a catalogue whose failure to list was already reported once in this run.
 var errCatalogWarned = errors.New("catalogue unavailable, already reported")
 
-func (c *catalogCache) get(ctx context.Context, cl *client.Client, accountID string, kind catalogKind) (map[string]bool, error) {
+func (c *catalogCache) get(ctx context.Context, pd *providerData, accountID string, kind catalogKind) (map[string]bool, error) {
 	key := kind.typeSuffix + "/" + accountID
 	c.mu.Lock()
 	defer c.mu.Unlock() // held while listing: concurrent plans wait for one listing instead of each making one
@@ -42,7 +43,7 @@ func (c *catalogCache) get(ctx context.Context, cl *client.Client, accountID str
 	if c.failed[key] {
 		return nil, errCatalogWarned
 	}
-	entries, err := kind.list(ctx, cl, accountID)
+	entries, err := kind.list(ctx, pd, accountID)
 	if err != nil {
 		if ctx.Err() == nil {
 			if c.failed == nil {
@@ -86,7 +87,11 @@ func (pd *providerData) checkCatalogIDs(ctx context.Context, accountID string, k
 	if pd == nil || !pd.catalogChecks || len(ids) == 0 || accountID == "" {
 		return
 	}
-	known, err := pd.cache.catalogs.get(ctx, pd.client, accountID, kind)
+	owner := kind.owner
+	if owner == "" {
+		owner = "Account"
+	}
+	known, err := pd.cache.catalogs.get(ctx, pd, accountID, kind)
 	if errors.Is(err, errCatalogWarned) || (err != nil && ctx.Err() != nil) {
 		return
 	}
@@ -95,10 +100,10 @@ func (pd *providerData) checkCatalogIDs(ctx context.Context, accountID string, k
 		if errors.Is(err, client.ErrUnauthorized) {
 			advice = fmt.Sprintf("The token may not read the %ss. This check is optional: the plan goes on without it, and the "+
 				"API checks the IDs when the apply sends them. To skip it (and this warning), set `catalog_checks = false` in "+
-				"the provider block, or allow the token to read the account's %ss.", kind.noun, kind.noun)
+				"the provider block, or allow the token to read the %ss.", kind.noun, kind.noun)
 		}
 		diags.AddWarning(fmt.Sprintf("Cannot Check %s IDs At Plan", strings.ToUpper(kind.noun[:1])+kind.noun[1:]),
-			fmt.Sprintf("Reading the %ss of account %s failed: %s\n\n%s", kind.noun, accountID, err.Error(), advice))
+			fmt.Sprintf("Reading the %ss of %s %s failed: %s\n\n%s", kind.noun, strings.ToLower(owner), accountID, err.Error(), advice))
 		return
 	}
 	var unknown []string
@@ -109,8 +114,8 @@ func (pd *providerData) checkCatalogIDs(ctx context.Context, accountID string, k
 	}
 	if len(unknown) > 0 {
 		diags.AddAttributeError(attr, fmt.Sprintf("Unknown %s ID", kind.noun),
-			fmt.Sprintf("Account %s has no %s with ID %s. Look IDs up by name with the `iam_%s` data source instead of copying them.",
-				accountID, kind.noun, strings.Join(unknown, ", "), kind.typeSuffix))
+			fmt.Sprintf("%s %s has no %s with ID %s. Look IDs up by name with the `iam_%s` data source instead of copying them.",
+				owner, accountID, kind.noun, strings.Join(unknown, ", "), kind.typeSuffix))
 	}
 }
 
@@ -151,9 +156,9 @@ func policyIDs(ctx context.Context, set types.Set, diags *diag.Diagnostics) (per
 }
 
 // setAttrs reads one set attribute from the plan and, when there is one, the prior state.
-func setAttrs(ctx context.Context, req resource.ModifyPlanRequest, name string, diags *diag.Diagnostics) (planned, prior types.Set) {
+// Without a prior state, prior is T's zero value: null.
+func setAttrs[T basetypes.SetValuable](ctx context.Context, req resource.ModifyPlanRequest, name string, diags *diag.Diagnostics) (planned, prior T) {
 	diags.Append(req.Plan.GetAttribute(ctx, path.Root(name), &planned)...)
-	prior = types.SetNull(planned.ElementType(ctx))
 	if !req.State.Raw.IsNull() {
 		diags.Append(req.State.GetAttribute(ctx, path.Root(name), &prior)...)
 	}
@@ -172,7 +177,7 @@ func (pd *providerData) checkPolicyIDs(ctx context.Context, req resource.ModifyP
 	if pd == nil || req.Plan.Raw.IsNull() {
 		return
 	}
-	planned, prior := setAttrs(ctx, req, "policies", &resp.Diagnostics)
+	planned, prior := setAttrs[types.Set](ctx, req, "policies", &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || planned.IsUnknown() || planned.IsNull() {
 		return
 	}
@@ -188,7 +193,7 @@ func (pd *providerData) checkPolicyIDs(ctx context.Context, req resource.ModifyP
 
 // knownStrings returns the known string elements of a set (elements of resources created in the
 // same apply are unknown at plan).
-func knownStrings(set types.Set) []string {
+func knownStrings(set idSet) []string {
 	var out []string
 	for _, v := range set.Elements() {
 		if s, ok := v.(types.String); ok && !s.IsUnknown() && !s.IsNull() {
