@@ -92,7 +92,7 @@ func (clickhouseAPI) decode(method, path string, resp *http.Response, raw []byte
 	var env clickhouseEnvelope
 	if err := json.Unmarshal(raw, &env); err != nil || (env.Status == nil && env.Error == nil && env.Result == nil) {
 		if resp.StatusCode >= 400 {
-			return nil, &APIError{StatusCode: resp.StatusCode, Method: method, Path: path}
+			return nil, &APIError{StatusCode: resp.StatusCode, Method: method, Path: path, RetryAfter: retryAfter(resp)}
 		}
 		return nil, fmt.Errorf("%s %s: HTTP %d answered with something that is not the API's JSON envelope: %q",
 			method, path, resp.StatusCode, snippet(raw))
@@ -112,7 +112,7 @@ func (clickhouseAPI) decode(method, path string, resp *http.Response, raw []byte
 		if env.RequestID != "" {
 			msg += " (request " + env.RequestID + ")"
 		}
-		return nil, &APIError{StatusCode: status, Method: method, Path: path, Errors: []ErrorDetail{{Message: msg}}}
+		return nil, &APIError{StatusCode: status, Method: method, Path: path, Errors: []ErrorDetail{{Message: msg}}, RetryAfter: retryAfter(resp)}
 	}
 	if out != nil && len(env.Result) > 0 && string(env.Result) != "null" {
 		if err := json.Unmarshal(env.Result, out); err != nil {

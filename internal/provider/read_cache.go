@@ -26,6 +26,10 @@ type readCache struct {
 	members  *snapshots[client.Member]
 	groups   *snapshots[client.UserGroup]
 	catalogs loadOnce[map[string]bool] // catalogue IDs, by kind + "/" + account; never change in a run
+	presence presence
+
+	catalogsMu     sync.Mutex
+	catalogsFailed map[string]bool // kind + "/" + account whose listing failed (reported once)
 
 	// ClickHouse lists are not paged: one listing of the organization's members and one of its
 	// invitations answer every refresh of a run (and are read again after a write).
@@ -114,8 +118,18 @@ func (c *readCache) InvalidateGroups(accountID string) { c.groups.invalidate(acc
 
 // CatalogIDs returns the IDs of one of the account's catalogues (roles, permission groups,
 // resource groups), listed once per run: the plan-time ID checks of every resource share it.
+//
+// A listing that fails (other than by cancellation) is reported once: that caller gets the error,
+// every later one errCatalogWarned without a request.
 func (c *readCache) CatalogIDs(ctx context.Context, pd *providerData, accountID string, kind catalogKind) (map[string]bool, error) {
-	return c.catalogs.get(ctx, kind.typeSuffix+"/"+accountID, func() (map[string]bool, error) {
+	key := kind.typeSuffix + "/" + accountID
+	c.catalogsMu.Lock()
+	failed := c.catalogsFailed[key]
+	c.catalogsMu.Unlock()
+	if failed {
+		return nil, errCatalogWarned
+	}
+	ids, err := c.catalogs.get(ctx, key, func() (map[string]bool, error) {
 		entries, err := kind.list(ctx, pd, accountID)
 		if err != nil {
 			return nil, err
@@ -126,6 +140,18 @@ func (c *readCache) CatalogIDs(ctx context.Context, pd *providerData, accountID 
 		}
 		return ids, nil
 	})
+	if err != nil && ctx.Err() == nil {
+		c.catalogsMu.Lock()
+		defer c.catalogsMu.Unlock()
+		if c.catalogsFailed[key] { // a concurrent caller shared this listing and reports it
+			return nil, errCatalogWarned
+		}
+		if c.catalogsFailed == nil {
+			c.catalogsFailed = map[string]bool{}
+		}
+		c.catalogsFailed[key] = true
+	}
+	return ids, err
 }
 
 // loadOnce is the provider's one cache design: a value per key, loaded by one caller while
@@ -254,6 +280,14 @@ func (s *snapshots[T]) get(ctx context.Context, accountID, id string, getOne fun
 		return nil, fmt.Errorf("%s is not in the account's listing: %w", id, client.ErrNotFound)
 	}
 	return &it, nil
+}
+
+// all returns the account's whole listing, making it now if no read has yet.
+func (s *snapshots[T]) all(ctx context.Context, accountID string, listAll func() ([]T, error)) (map[string]T, error) {
+	s.mu.Lock()
+	s.directReads[accountID] = s.direct // no more direct reads: list
+	s.mu.Unlock()
+	return s.load(ctx, accountID, listAll)
 }
 
 // load returns the account's listing by ID, listed once (concurrent callers share the listing).
