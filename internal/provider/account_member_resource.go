@@ -83,7 +83,7 @@ func (r *accountMemberResource) Schema(_ context.Context, _ resource.SchemaReque
 				Optional:            true,
 				ElementType:         types.StringType,
 				CustomType:          idSetOfStrings,
-				Validators:          []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(hexIDValidator("a role ID"))},
+				Validators:          []validator.Set{nonEmptyRolesValidator{}, setvalidator.ValueStringsAre(hexIDValidator("a role ID"))},
 			},
 			"policies": policiesSchema("the member"),
 			"status": schema.StringAttribute{
