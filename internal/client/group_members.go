@@ -2,6 +2,8 @@ package client
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
@@ -40,9 +42,18 @@ func (s *GroupMembersService) Get(ctx context.Context, accountID, groupID, membe
 // so this POST is retried like an idempotent request.
 func (s *GroupMembersService) Create(ctx context.Context, accountID, groupID string, memberIDs []string, opts ...RequestOption) ([]GroupMember, error) {
 	opts = append(opts, func(o *requestOptions) { o.idempotentPost = true })
-	var out []GroupMember
-	if _, err := s.c.do(ctx, http.MethodPost, groupMembersPath(accountID, groupID), nil, idRefs(memberIDs), &out, opts...); err != nil {
+	var raw json.RawMessage
+	if _, err := s.c.do(ctx, http.MethodPost, groupMembersPath(accountID, groupID), nil, idRefs(memberIDs), &raw, opts...); err != nil {
 		return nil, err
+	}
+	// The API page documents the answer as one object, other sources as an array: read both.
+	var out []GroupMember
+	if err := json.Unmarshal(raw, &out); err != nil {
+		var one GroupMember
+		if err1 := json.Unmarshal(raw, &one); err1 != nil {
+			return nil, fmt.Errorf("POST %s: the answer is neither a member nor a list of members: %w", groupMembersPath(accountID, groupID), err)
+		}
+		out = []GroupMember{one}
 	}
 	return out, nil
 }
