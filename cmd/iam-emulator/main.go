@@ -48,26 +48,34 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	slowDelay := flag.Duration("slow-delay", 2*time.Second, "delay of slow responses")
 	fDropBefore := flag.Float64("fault-drop-before", 0, "share of connections dropped before processing")
 	fDropAfter := flag.Float64("fault-drop-after", 0, "share of connections dropped after processing (the ambiguous case)")
+	fHTML404 := flag.Float64("fault-html-404", 0, "share of requests answered 404 with a proxy's HTML page instead of the API's JSON")
 	seed := flag.Int64("fault-seed", 1, "seed of the fault generator")
+	lieList := flag.String("lie", "", "comma-separated ways listings lie, to test that a client never takes them as complete:\n"+lieHelp())
+	liePath := flag.String("lie-path", "", "lie only on paths containing this (such as /members); empty for all")
 	verbose := flag.Bool("v", false, "log one line per request to stderr (never credentials)")
 	if err := flag.Parse(args); err != nil {
 		return err
 	}
+	lies, err := emulator.ParseLies(*lieList)
+	if err != nil {
+		return fmt.Errorf("-lie: %w", err)
+	}
 
-	host, _, err := net.SplitHostPort(*listen)
+	var host string
+	host, _, err = net.SplitHostPort(*listen)
 	if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
 		return fmt.Errorf("-listen %q must be a loopback address such as 127.0.0.1:8080", *listen)
 	}
 	srv, err := emulator.New(emulator.Options{
 		Tokens: splitList(*tokens), APIKey: *apiKey, Email: *email, Accounts: splitList(*accounts),
 		AllowDirectAccept: *allowAccept, RateLimit: *rateLimit, RateWindow: *rateWindow,
-		NewGroupMembers404For: *newGroup404, DataFile: *dataFile,
+		NewGroupMembers404For: *newGroup404, DataFile: *dataFile, Lies: emulator.Lies{Kinds: lies, PathContains: *liePath},
 	})
 	if err != nil {
 		return err
 	}
 	srv.SetFaults(emulator.Faults{Seed: *seed, RateLimitRatio: *f429, RetryAfterSeconds: *retryAfter, ServerErrorRatio: *f5xx,
-		SlowRatio: *fSlow, SlowDelay: *slowDelay, DropBeforeRatio: *fDropBefore, DropAfterRatio: *fDropAfter})
+		SlowRatio: *fSlow, SlowDelay: *slowDelay, DropBeforeRatio: *fDropBefore, DropAfterRatio: *fDropAfter, HTML404Ratio: *fHTML404})
 
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *listen)
 	if err != nil {
@@ -116,4 +124,13 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// lieHelp describes every lie, one per line, for -h.
+func lieHelp() string {
+	var b strings.Builder
+	for _, k := range emulator.LieKinds {
+		fmt.Fprintf(&b, "  %-13s %s\n", k, emulator.LieDescription(k))
+	}
+	return strings.TrimRight(b.String(), "\n")
 }

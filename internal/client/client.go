@@ -269,7 +269,12 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	if len(raw) > maxResponseBytes {
 		return nil, fmt.Errorf("%s %s: response larger than %d bytes", method, path, maxResponseBytes)
 	}
-	return decodeEnvelope(method, path, resp, raw, out)
+	info, err := decodeEnvelope(method, path, resp, raw, out)
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		apiErr.URL = c.base.String() + path
+	}
+	return info, err
 }
 
 // decodeEnvelope turns one HTTP answer into the result, or an *APIError.

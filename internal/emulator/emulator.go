@@ -29,6 +29,7 @@ type Options struct {
 	NewGroupMembers404For    time.Duration // a new group's /members answer 404 this long (reported eventual consistency)
 	DataFile                 string        // JSON persistence, loaded by New and saved after every write
 	Now                      func() time.Time
+	Lies                     Lies // listings (and answers) that lie; see LieKind
 }
 
 // Server is the emulator. All methods are safe for concurrent use.
@@ -41,6 +42,7 @@ type Server struct {
 	rate   map[string][]time.Time // credential -> request times in the window
 	log    []Request
 	faults faultState
+	lies   Lies
 }
 
 // New builds a server, loading Options.DataFile when it exists.
@@ -57,7 +59,7 @@ func New(opts Options) (*Server, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Server{opts: opts, state: newState(opts.Accounts), rate: map[string][]time.Time{}}
+	s := &Server{opts: opts, state: newState(opts.Accounts), rate: map[string][]time.Time{}, lies: opts.Lies}
 	s.faults.init()
 	if opts.DataFile != "" {
 		if err := s.state.load(opts.DataFile); err != nil {
@@ -140,7 +142,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	s.mux.ServeHTTP(rec, r)
+	s.mux.ServeHTTP(rec, s.withLies(r))
 }
 
 // authenticate returns the credential that identifies the caller ("" if none is valid).
@@ -274,14 +276,40 @@ func paginateRendered[T, U any](w http.ResponseWriter, r *http.Request, items []
 		}
 		items = rev
 	}
+	if lies(r, LieOmit) && len(items) > 1 {
+		items = items[:1]
+	}
+	if lies(r, LieDuplicate) && len(items) > 0 {
+		items = append([]T{items[0]}, items...)
+	}
 	start := min((page-1)*perPage, len(items))
+	if lies(r, LieRepeatPage) {
+		start = 0
+	}
 	end := min(start+perPage, len(items))
+	if lies(r, LieEmptyPage) && page == 2 {
+		end = start
+	}
 	pageItems := make([]U, 0, end-start)
 	for _, it := range items[start:end] {
 		pageItems = append(pageItems, render(it))
 	}
-	totalPages := (len(items) + perPage - 1) / perPage
-	writeResult(w, pageItems, &resultInfo{Page: page, PerPage: perPage, Count: len(pageItems), TotalCount: len(items), TotalPages: totalPages})
+	info := &resultInfo{Page: page, PerPage: perPage, Count: len(pageItems), TotalCount: len(items), TotalPages: (len(items) + perPage - 1) / perPage}
+	if lies(r, LieRepeatPage) {
+		info.TotalPages, info.TotalCount = 100000, 100000*perPage
+	}
+	if lies(r, LieTotalPages) {
+		info.TotalPages = 1
+	}
+	if lies(r, LieEmptyResult) {
+		pageItems, info.Count = pageItems[:0], 0
+	}
+	if lies(r, LieNullResult) {
+		info.Count = 0
+		writeResult(w, nil, info)
+		return
+	}
+	writeResult(w, pageItems, info)
 }
 
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {

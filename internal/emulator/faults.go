@@ -20,6 +20,7 @@ const (
 	FaultSlow        FaultKind = "slow"         // delay, then process normally
 	FaultDropBefore  FaultKind = "drop_before"  // close the connection without processing
 	FaultDropAfter   FaultKind = "drop_after"   // process, then close the connection without answering
+	FaultHTML404     FaultKind = "html_404"     // HTTP 404 with an HTML page, as a proxy answers for a path it does not know
 )
 
 // Faults injects faults into a share of requests, drawn from a seeded generator.
@@ -33,6 +34,7 @@ type Faults struct {
 	SlowDelay           time.Duration
 	DropBeforeRatio     float64
 	DropAfterRatio      float64
+	HTML404Ratio        float64
 	Methods             []string // only these methods; empty for all
 	PathContains        string   // only paths containing this; empty for all
 }
@@ -104,7 +106,7 @@ func (s *Server) nextFault(r *http.Request) FaultKind {
 		ratio float64
 		kind  FaultKind
 	}{{c.RateLimitRatio, FaultRateLimit}, {c.ServerErrorRatio, FaultServerError}, {c.SlowRatio, FaultSlow},
-		{c.DropBeforeRatio, FaultDropBefore}, {c.DropAfterRatio, FaultDropAfter}} {
+		{c.DropBeforeRatio, FaultDropBefore}, {c.DropAfterRatio, FaultDropAfter}, {c.HTML404Ratio, FaultHTML404}} {
 		if x < k.ratio {
 			f.injected[k.kind]++
 			return k.kind
@@ -146,6 +148,11 @@ func (s *Server) applyFault(kind FaultKind, w *statusRecorder, r *http.Request) 
 		case <-r.Context().Done():
 		}
 		return false
+	case FaultHTML404:
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte("<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"))
+		return true
 	case FaultDropBefore:
 		w.status = 0
 		drop(w)

@@ -41,6 +41,11 @@ func apiErrorDetail(err error) string {
 			"Run `terraform plan` to see what the account holds now; the next apply converges."
 	case errors.Is(err, client.ErrServer):
 		advice = "The API answered with a server error after the retries. Nothing more was changed; run again later."
+	case errors.Is(err, client.ErrMisrouted):
+		advice = "The API (or something in front of it) answered 404 without saying that the object is gone, so nothing " +
+			"was removed from the state. Check `base_url` in the provider block (the API's base, such as " +
+			client.DefaultBaseURL + ") and `account_id` (the provider's and the resource's); a proxy in between must " +
+			"pass the API's answers through."
 	case errors.Is(err, client.ErrNotFound):
 		advice = "The object does not exist (any more) in this account. Check the ID and account_id."
 	case errors.Is(err, client.ErrAlreadyExists):
