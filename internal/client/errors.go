@@ -19,7 +19,7 @@ var (
 	// object's code, or an answer that is not the API's JSON at all (a proxy's HTML page). It
 	// means a wrong base_url or account_id far more often than a deleted object, so it never
 	// removes anything from state.
-	ErrMisrouted = errors.New("the request did not reach the object")
+	ErrMisrouted     = errors.New("the request did not reach the object")
 	ErrAlreadyExists = errors.New("already exists")
 	ErrRateLimited   = errors.New("rate limited")
 	ErrUnauthorized  = errors.New("authentication failed")
@@ -58,7 +58,7 @@ type APIError struct {
 	Method     string
 	Path       string
 	// URL is the full URL the request went to, when known: a misrouted request names it.
-	URL string
+	URL        string
 	Errors     []ErrorDetail
 	Messages   []ErrorDetail
 	RetryAfter time.Duration

@@ -402,14 +402,22 @@ func TestLies(t *testing.T) {
 		query string
 		check func(ids []string, count, total, pages int, null bool) bool
 	}{
-		{emulator.LieTotalPages, "&page=1", func(ids []string, _, total, pages int, _ bool) bool { return len(ids) == 5 && total == 12 && pages == 1 }},
-		{emulator.LieEmptyPage, "&page=2", func(ids []string, _, total, pages int, _ bool) bool { return len(ids) == 0 && total == 12 && pages == 3 }},
+		{emulator.LieTotalPages, "&page=1", func(ids []string, _, total, pages int, _ bool) bool {
+			return len(ids) == 5 && total == 12 && pages == 1
+		}},
+		{emulator.LieEmptyPage, "&page=2", func(ids []string, _, total, pages int, _ bool) bool {
+			return len(ids) == 0 && total == 12 && pages == 3
+		}},
 		{emulator.LieEmptyPage, "&page=3", func(ids []string, _, _, _ int, _ bool) bool { return len(ids) == 2 }},
-		{emulator.LieEmptyResult, "&page=1", func(ids []string, count, total, _ int, null bool) bool { return len(ids) == 0 && !null && count == 0 && total == 12 }},
+		{emulator.LieEmptyResult, "&page=1", func(ids []string, count, total, _ int, null bool) bool {
+			return len(ids) == 0 && !null && count == 0 && total == 12
+		}},
 		{emulator.LieNullResult, "&page=1", func(_ []string, _, total, _ int, null bool) bool { return null && total == 12 }},
 		{emulator.LieRepeatPage, "&page=7", func(got []string, _, _, pages int, _ bool) bool { return got[0] == ids[0] && pages == 100000 }},
 		{emulator.LieDuplicate, "&page=1", func(got []string, _, total, _ int, _ bool) bool { return got[0] == got[1] && total == 13 }},
-		{emulator.LieOmit, "&page=1", func(got []string, count, total, pages int, _ bool) bool { return len(got) == 1 && count == 1 && total == 1 && pages == 1 }},
+		{emulator.LieOmit, "&page=1", func(got []string, count, total, pages int, _ bool) bool {
+			return len(got) == 1 && count == 1 && total == 1 && pages == 1
+		}},
 	} {
 		f.srv.SetLies(emulator.Lies{Kinds: []emulator.LieKind{tc.lie}, PathContains: "/members"})
 		if got, count, total, pages, null := page(tc.query); !tc.check(got, count, total, pages, null) {
