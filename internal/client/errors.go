@@ -47,9 +47,9 @@ type ErrorDetail struct {
 	} `json:"source,omitempty"`
 }
 
-// objectNotFoundCodes are the codes with which the API says that the object a request names does
-// not exist (1003 "member not found", "User group not found", "Member not found in user group").
-// An HTTP 404 with any other code, or none, is ErrMisrouted.
+// objectNotFoundCodes are the codes with which the Cloudflare API says that the object a request
+// names does not exist (1003 "Member not found", "User group not found", "Member not found in user
+// group"). A Cloudflare 404 with any other code, or none, is ErrMisrouted.
 var objectNotFoundCodes = []int{1003}
 
 // APIError is an answer of the API with success false or an HTTP error status.
@@ -62,6 +62,10 @@ type APIError struct {
 	Errors     []ErrorDetail
 	Messages   []ErrorDetail
 	RetryAfter time.Duration
+	// ObjectGone is set by the API's adapter when the answer is the API's own "this object does
+	// not exist" (for Cloudflare: a 404 envelope with an objectNotFoundCodes code). Only then is a
+	// 404 ErrNotFound; any other 404 is ErrMisrouted.
+	ObjectGone bool
 }
 
 func (e *APIError) Error() string {
@@ -72,7 +76,11 @@ func (e *APIError) Error() string {
 		if i == 0 {
 			sep = ": "
 		}
-		fmt.Fprintf(&b, "%s[%d] %s", sep, d.Code, d.Message)
+		if d.Code != 0 {
+			fmt.Fprintf(&b, "%s[%d] %s", sep, d.Code, d.Message)
+		} else { // an API without error codes (ClickHouse)
+			fmt.Fprintf(&b, "%s%s", sep, d.Message)
+		}
 		if d.Source != nil && d.Source.Pointer != "" {
 			fmt.Fprintf(&b, " (at %s)", d.Source.Pointer)
 		}
@@ -105,11 +113,11 @@ func (e *APIError) hasCode(codes ...int) bool {
 func (e *APIError) Is(target error) bool {
 	switch target {
 	case ErrNotFound:
-		return e.StatusCode == http.StatusNotFound && e.hasCode(objectNotFoundCodes...)
+		return e.StatusCode == http.StatusNotFound && e.ObjectGone
 	case ErrMisrouted:
-		return e.StatusCode == http.StatusNotFound && !e.hasCode(objectNotFoundCodes...)
+		return e.StatusCode == http.StatusNotFound && !e.ObjectGone
 	case ErrAlreadyExists:
-		if e.hasCode(1004) {
+		if e.hasCode(1004) || e.StatusCode == http.StatusConflict {
 			return true
 		}
 		for _, d := range e.Errors {
@@ -140,7 +148,7 @@ func (e *APIError) misrouteReason() string {
 	case len(e.Errors) == 0:
 		return "the answer is not the API's JSON envelope, as from a proxy or a wrong host"
 	default:
-		return "the error code is not the API's \"object not found\""
+		return "the answer is not the API's \"object not found\""
 	}
 }
 

@@ -228,7 +228,7 @@ func findOne[T any](seq iter.Seq2[T, error], match func(T) bool, path, what stri
 	case 1:
 		return &found[0], nil
 	case 0:
-		return nil, &APIError{StatusCode: http.StatusNotFound, Method: http.MethodGet, Path: path,
+		return nil, &APIError{StatusCode: http.StatusNotFound, Method: http.MethodGet, Path: path, ObjectGone: true,
 			Errors: []ErrorDetail{{Code: 1003, Message: "no " + what}}}
 	default:
 		return nil, fmt.Errorf("%w: %s: %d found in %s", ErrMultipleMatches, what, len(found), path)
