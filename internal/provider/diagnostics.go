@@ -50,6 +50,10 @@ func apiErrorDetail(err error) string {
 		advice = "The object does not exist (any more) in this account. Check the ID and account_id."
 	case errors.Is(err, client.ErrAlreadyExists):
 		advice = "An object with this identity already exists in the account. Import it instead of creating it."
+	case errors.Is(err, client.ErrInconsistentListing):
+		advice = "The API's pages contradicted their own counts, so the listing was not used: a shorter listing would " +
+			"make the plan add or remove objects that exist. Run again; if it persists, the API or a proxy in front " +
+			"of it is not answering correctly."
 	case errors.Is(err, client.ErrMultipleMatches):
 		advice = "The lookup is ambiguous, so nothing was picked. Look the object up by its `id` instead."
 	case errors.Is(err, client.ErrValidation):
@@ -59,4 +63,13 @@ func apiErrorDetail(err error) string {
 		return err.Error()
 	}
 	return fmt.Sprintf("%s\n\n%s", err.Error(), advice)
+}
+
+// addRepeatedWarnings shows the objects a listing held more than once: the API's doing, not the
+// configuration's (left as they were, they would be Terraform's "Duplicate Set Element" error).
+func addRepeatedWarnings(diags *diag.Diagnostics, warnings []*client.RepeatedWarning) {
+	for _, w := range warnings {
+		diags.AddWarning("API Listing Repeated Objects", w.Error()+
+			"\n\nThe API listed these objects more than once; each is counted once. Nothing in the configuration causes this.")
+	}
 }
