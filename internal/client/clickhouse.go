@@ -157,13 +157,58 @@ func (s *ClickHouseMembersService) Get(ctx context.Context, orgID, userID string
 	return getOne[ClickHouseMember](ctx, s.c, orgPath(orgID, "/members/"+url.PathEscape(userID)))
 }
 
+// ErrReadLag means a change was accepted but reads did not show it within the wait.
+var ErrReadLag = errors.New("the change is not visible in reads yet")
+
 // Update replaces the member's roles (PATCH assignedRoleIds). The answer, and reads for some
-// seconds after it, may still show the old roles (reported): callers must not read the new roles
-// back from it.
-func (s *ClickHouseMembersService) Update(ctx context.Context, orgID, userID string, roleIDs []string) error {
-	_, err := s.c.do(ctx, http.MethodPatch, orgPath(orgID, "/members/"+url.PathEscape(userID)), nil,
-		map[string]any{"assignedRoleIds": nonNil(roleIDs)}, nil)
-	return err
+// seconds after it, may still show the old roles (reported; other clients poll up to 30 s): Update
+// returns once a read shows the new roles, reading again after 1, 2, 4, 5, 5... seconds, for at
+// most lagWait (0: 30 s). When reads still lag after that, it returns the member as last read
+// and an error matching ErrReadLag; the PATCH itself was applied.
+func (s *ClickHouseMembersService) Update(ctx context.Context, orgID, userID string, roleIDs []string, lagWait time.Duration) (*ClickHouseMember, error) {
+	path := orgPath(orgID, "/members/"+url.PathEscape(userID))
+	var m ClickHouseMember
+	if _, err := s.c.do(ctx, http.MethodPatch, path, nil, map[string]any{"assignedRoleIds": nonNil(roleIDs)}, &m); err != nil {
+		return nil, err
+	}
+	if lagWait <= 0 {
+		lagWait = 30 * time.Second
+	}
+	deadline := time.Now().Add(lagWait)
+	for wait := time.Second; ; wait = min(2*wait, 5*time.Second) {
+		if sameIDs(m.RoleIDs(), roleIDs) {
+			return &m, nil
+		}
+		if time.Now().Add(wait).After(deadline) {
+			return &m, fmt.Errorf("PATCH %s: %w: reads still show roles %v after %v", path, ErrReadLag, m.RoleIDs(), lagWait)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(wait):
+		}
+		got, err := s.Get(ctx, orgID, userID)
+		if err != nil {
+			return nil, err
+		}
+		m = *got
+	}
+}
+
+func sameIDs(a, b []string) bool {
+	set := make(map[string]bool, len(a))
+	for _, id := range a {
+		set[id] = true
+	}
+	if len(set) != len(b) {
+		return false
+	}
+	for _, id := range b {
+		if !set[id] {
+			return false
+		}
+	}
+	return true
 }
 
 // Delete removes the member from the organization.
