@@ -204,7 +204,8 @@ func (r *membershipResource) Create(ctx context.Context, req resource.CreateRequ
 		}
 	}
 	// The group is often created in the same apply, and the API has been reported to answer 404 on
-	// a new group's members for a short while: retry 404 here (and only here) with the usual backoff.
+	// a new group's members for a short while: retry 404 here (and in a refresh, once the group is
+	// known to exist: see readMembers) with the usual backoff.
 	writeCtx := client.RetryNotFound(ctx)
 	if err := r.write(writeCtx, accountID, groupID, plan.Exclusive.ValueBool(), nil, planned); err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot set the members of user group "+groupID, err)
