@@ -23,11 +23,11 @@ func TestListingsThatLie(t *testing.T) {
 		lie          emulator.LieKind
 		wantRequests int // GET requests of the listing, at most
 	}{
-		{emulator.LieTotalPages, 1},
-		{emulator.LieEmptyPage, 2},
-		{emulator.LieEmptyResult, 1},
-		{emulator.LieNullResult, 1},
-		{emulator.LieRepeatPage, 2},
+		{emulator.LieTotalPages, 1 * 3}, // each lie is read 3 times before it is an error
+		{emulator.LieEmptyPage, 2 * 3},
+		{emulator.LieEmptyResult, 1 * 3},
+		{emulator.LieNullResult, 1 * 3},
+		{emulator.LieRepeatPage, 2 * 3},
 	} {
 		srv.SetLies(emulator.Lies{Kinds: []emulator.LieKind{tc.lie}, PathContains: "/members"})
 		srv.ResetRequests()
@@ -135,5 +135,22 @@ func TestNotFoundOnlyFromTheAPI(t *testing.T) {
 	// Lookups that find nothing are still "not found".
 	if _, err := c.Members.FindByEmail(ctx, acct, "nobody@example.com"); !errors.Is(err, client.ErrNotFound) {
 		t.Errorf("FindByEmail of nobody: %v", err)
+	}
+}
+
+// A listing page whose result is null without any result_info (a proxy damaging the answer) is not
+// an empty listing: once, the listing is read again; always, it is an error.
+func TestListingWithNullResult(t *testing.T) {
+	srv, c := newEnv(t, emulator.Options{}, client.Config{})
+	ctx := context.Background()
+	_, _ = srv.SeedMembers(acct, 7, "null")
+	isList := func(r *http.Request) bool { return r.Method == "GET" && strings.HasSuffix(r.URL.Path, "/members") }
+	srv.InjectNext(1, emulator.FaultNullResult, isList)
+	if got, err := client.Collect(c.Members.List(ctx, acct, client.MemberListOptions{})); err != nil || len(got) != 7 {
+		t.Fatalf("one damaged page: %d members, %v; want all 7 after reading again", len(got), err)
+	}
+	srv.SetFaults(emulator.Faults{NullResultRatio: 1, Methods: []string{"GET"}})
+	if got, err := client.Collect(c.Members.List(ctx, acct, client.MemberListOptions{})); !errors.Is(err, client.ErrInconsistentListing) || got != nil {
+		t.Fatalf("every page damaged: %d members, %v; want ErrInconsistentListing", len(got), err)
 	}
 }

@@ -17,8 +17,10 @@ import (
 // maxPages guards against an API that never stops paging and says nothing about its size.
 const maxPages = 100000
 
-// listAttempts is how many times a listing whose total_count changed between its pages (someone
-// else wrote to the account meanwhile) is read from the start before that is an error.
+// listAttempts is how many times an inconsistent listing is read from the start before that is an
+// error: a total_count that changed between pages means someone else wrote to the account
+// meanwhile, and a damaged page may be a passing fault of a proxy; a server that keeps lying costs
+// at most this many reads.
 const listAttempts = 3
 
 // listed is an object of a listing: pages are checked, and repeats removed, by its ID.
@@ -39,10 +41,9 @@ func (w *RepeatedWarning) Error() string {
 
 // listingError is an inconsistent listing: never a shorter truth.
 type listingError struct {
-	Path    string
-	Page    int
-	Reason  string
-	changed bool // total_count changed between pages: read again
+	Path   string
+	Page   int
+	Reason string
 }
 
 func (e *listingError) Error() string {
@@ -58,14 +59,15 @@ func (e *listingError) Unwrap() error { return ErrInconsistentListing }
 //     total_pages says, so a server that claims 100000 pages costs no more requests than the count
 //     allows); an empty page, or reaching total_pages, before that is an error, and so is a listing
 //     with more objects than the count;
-//   - a total_count that changes between pages means the account changed while it was read: the
-//     listing is read again from page 1, up to listAttempts times;
+//   - a page whose result is null or missing, not a list, is an error;
+//   - an inconsistent listing is read again from page 1, up to listAttempts times (a total_count
+//     that changes between pages means the account changed while it was read);
 //   - without total_count, paging follows total_pages and otherwise stops at the first short page;
 //   - a page whose objects all came on earlier pages (a server that repeats page 1) is an error;
 //   - an object listed twice is yielded once, followed by a *RepeatedWarning.
 //
 // An error ends the sequence with that error: a partial listing is never passed off as complete.
-func list[T listed](ctx context.Context, c *Client, path string, query url.Values, perPage int) iter.Seq2[T, error] {
+func list[T listed](ctx context.Context, c *Client, path string, query url.Values, perPage int, opts ...RequestOption) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
 		var (
@@ -74,12 +76,12 @@ func list[T listed](ctx context.Context, c *Client, path string, query url.Value
 			err      error
 		)
 		for attempt := 1; attempt <= listAttempts; attempt++ {
-			items, repeated, err = readPages[T](ctx, c, path, query, perPage)
+			items, repeated, err = readPages[T](ctx, c, path, query, perPage, opts)
 			var le *listingError
-			if !errors.As(err, &le) || !le.changed {
+			if !errors.As(err, &le) {
 				break
 			}
-			tflog.SubsystemWarn(ctx, logSubsystem, "listing changed while it was read; reading it again",
+			tflog.SubsystemWarn(ctx, logSubsystem, "inconsistent listing; reading it again",
 				map[string]any{"path": path, "attempt": attempt, "reason": le.Reason})
 		}
 		if err != nil {
@@ -101,7 +103,7 @@ func list[T listed](ctx context.Context, c *Client, path string, query url.Value
 
 // readPages reads and checks one listing from page 1: its objects once each, the IDs that came
 // more than once, or an error.
-func readPages[T listed](ctx context.Context, c *Client, path string, query url.Values, perPage int) ([]T, []string, error) {
+func readPages[T listed](ctx context.Context, c *Client, path string, query url.Values, perPage int, opts []RequestOption) ([]T, []string, error) {
 	var (
 		items    []T
 		repeated []string
@@ -110,11 +112,11 @@ func readPages[T listed](ctx context.Context, c *Client, path string, query url.
 		total    = -1 // total_count of page 1; -1 when the API does not say
 	)
 	for page := 1; ; page++ {
-		fail := func(changed bool, format string, args ...any) ([]T, []string, error) {
-			return nil, nil, &listingError{Path: path, Page: page, Reason: fmt.Sprintf(format, args...), changed: changed}
+		fail := func(format string, args ...any) ([]T, []string, error) {
+			return nil, nil, &listingError{Path: path, Page: page, Reason: fmt.Sprintf(format, args...)}
 		}
 		if page > maxPages || (total >= 0 && page > total+1) {
-			return fail(false, "still no end after %d pages", page-1)
+			return fail("still no end after %d pages", page-1)
 		}
 		q := url.Values{}
 		for k, v := range query {
@@ -123,9 +125,12 @@ func readPages[T listed](ctx context.Context, c *Client, path string, query url.
 		q.Set("page", strconv.Itoa(page))
 		q.Set("per_page", strconv.Itoa(perPage))
 		var batch []T
-		info, err := c.do(ctx, http.MethodGet, path, q, nil, &batch)
+		info, err := c.do(ctx, http.MethodGet, path, q, nil, &batch, opts...)
 		if err != nil {
 			return nil, nil, err
+		}
+		if batch == nil {
+			return fail("the result is null or missing, not a list")
 		}
 		var pageTotal, totalPages = -1, -1
 		if info != nil && info.TotalCount != nil {
@@ -138,7 +143,7 @@ func readPages[T listed](ctx context.Context, c *Client, path string, query url.
 		case page == 1:
 			total = pageTotal
 		case pageTotal != total:
-			return fail(true, "total_count was %d on page 1 and is %d on page %d", total, pageTotal, page)
+			return fail("total_count was %d on page 1 and is %d on page %d", total, pageTotal, page)
 		}
 
 		fresh := 0
@@ -156,20 +161,20 @@ func readPages[T listed](ctx context.Context, c *Client, path string, query url.
 		}
 		listed += len(batch)
 		if len(batch) > 0 && fresh == 0 {
-			return fail(false, "page %d lists only objects of earlier pages (the pages make no progress)", page)
+			return fail("page %d lists only objects of earlier pages (the pages make no progress)", page)
 		}
 
 		if total >= 0 {
 			switch {
 			case listed >= total:
 				if listed > total && len(items) != total {
-					return fail(true, "the pages held %d objects, more than total_count %d", listed, total)
+					return fail("the pages held %d objects, more than total_count %d", listed, total)
 				}
 				return items, repeated, nil
 			case len(batch) == 0:
-				return fail(false, "page %d is empty, but total_count is %d and only %d objects were listed", page, total, listed)
+				return fail("page %d is empty, but total_count is %d and only %d objects were listed", page, total, listed)
 			case totalPages >= 0 && page >= totalPages:
-				return fail(false, "total_pages is %d, but total_count is %d and only %d objects were listed", totalPages, total, listed)
+				return fail("total_pages is %d, but total_count is %d and only %d objects were listed", totalPages, total, listed)
 			}
 			continue
 		}

@@ -24,6 +24,7 @@ type readCache struct {
 	members  *snapshots[client.Member]
 	groups   *snapshots[client.UserGroup]
 	catalogs catalogCache
+	presence presence
 
 	// ClickHouse lists are not paged: one listing of the organization's members and one of its
 	// invitations answer every refresh of a run (and are read again after a write).
@@ -155,6 +156,19 @@ func (s *snapshots[T]) get(ctx context.Context, accountID, id string, getOne fun
 		return getOne()
 	}
 	return &it, nil
+}
+
+// all returns the account's whole listing, making it now if no read has yet.
+func (s *snapshots[T]) all(ctx context.Context, accountID string, listAll func() ([]T, error)) (map[string]T, error) {
+	s.mu.Lock()
+	snap := s.accounts[accountID]
+	if snap == nil {
+		snap = &snapshot[T]{}
+		s.accounts[accountID] = snap
+	}
+	snap.directReads = directReadsBeforeListing // no more direct reads: list
+	s.mu.Unlock()
+	return s.load(ctx, accountID, listAll)
 }
 
 // load returns the account's listing, (nil, nil) when the caller should read one object directly
