@@ -58,11 +58,12 @@ func (d *userGroupsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	if !ok {
 		return
 	}
-	groups, err := client.Collect(d.pd.client.UserGroups.List(ctx, accountID, client.UserGroupListOptions{FuzzyName: m.NameContains.ValueString()}))
+	groups, repeated, err := client.CollectWarnings(d.pd.client.UserGroups.List(ctx, accountID, client.UserGroupListOptions{FuzzyName: m.NameContains.ValueString()}))
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot list the user groups of account "+accountID, err)
 		return
 	}
+	addRepeatedWarnings(&resp.Diagnostics, repeated)
 	items := make([]attr.Value, 0, len(groups))
 	byName := map[string]attr.Value{}
 	for _, g := range groups {
