@@ -39,8 +39,9 @@ cp "$root"/examples/demo/*.tf "$work/tf/"
 cd "$work/tf"
 
 echo "==> terraform apply"
-# -compact-warnings folds the dev-override notice into one line.
-terraform apply -auto-approve -input=false -no-color -compact-warnings || { echo "error: terraform apply failed"; exit 1; }
+# -compact-warnings folds the dev-override notice into one line; the outputs are printed once, by
+# `terraform output` below, so the apply's own copy of them is cut.
+terraform apply -auto-approve -input=false -no-color -compact-warnings | sed '/^Outputs:$/,$d' || { echo "error: terraform apply failed"; exit 1; }
 
 echo "==> terraform output"
 terraform output -no-color

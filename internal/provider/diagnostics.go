@@ -3,6 +3,7 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -68,6 +69,10 @@ func apiErrorDetail(err error) string {
 		advice = "An object with this identity already exists in the account. Import it instead of creating it."
 	case errors.Is(err, client.ErrMultipleMatches):
 		advice = "The lookup is ambiguous, so nothing was picked. Look the object up by its `id` instead."
+	case directAcceptRefused(err):
+		advice = "`status = \"accepted\"` adds a user directly, without an invitation, which the API allows only for " +
+			"accounts entitled to it (the emulator: start it with -allow-direct-accept). Leave `status` out (or set it " +
+			"to \"pending\") to send an invitation instead; the member becomes accepted when the invitee accepts."
 	case errors.Is(err, client.ErrValidation):
 		advice = "The API rejected the request; the message above names the value it did not accept."
 	}
@@ -75,4 +80,19 @@ func apiErrorDetail(err error) string {
 		return err.Error()
 	}
 	return fmt.Sprintf("%s\n\n%s", err.Error(), advice)
+}
+
+// directAcceptRefused reports the API's refusal of `status = "accepted"` on create (code 1001
+// "automatic verification of new members is not allowed"): the account lacks the entitlement.
+func directAcceptRefused(err error) bool {
+	var apiErr *client.APIError
+	if !errors.As(err, &apiErr) {
+		return false
+	}
+	for _, d := range apiErr.Errors {
+		if d.Code == 1001 && strings.Contains(strings.ToLower(d.Message), "automatic verification") {
+			return true
+		}
+	}
+	return false
 }
