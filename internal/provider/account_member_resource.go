@@ -26,6 +26,7 @@ var (
 	_ resource.ResourceWithImportState      = (*accountMemberResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*accountMemberResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*accountMemberResource)(nil)
+	_ resource.ResourceWithIdentity         = (*accountMemberResource)(nil)
 )
 
 // NewAccountMemberResource is the iam_account_member resource.
@@ -113,6 +114,10 @@ func (r *accountMemberResource) Schema(_ context.Context, _ resource.SchemaReque
 
 func (r *accountMemberResource) ConfigValidators(context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{resourcevalidator.ExactlyOneOf(path.MatchRoot("roles"), path.MatchRoot("policies"))}
+}
+
+func (r *accountMemberResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = memberIdentity.schema()
 }
 
 func (r *accountMemberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -235,6 +240,7 @@ func (r *accountMemberResource) Create(ctx context.Context, req resource.CreateR
 	r.pd.cache.NoteCreated(mem.ID)
 	plan.apply(accountID, mem, true)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(memberIdentity.set(ctx, resp.Identity, accountID, mem.ID)...)
 }
 
 func (r *accountMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -255,6 +261,7 @@ func (r *accountMemberResource) Read(ctx context.Context, req resource.ReadReque
 	}
 	state.apply(accountID, mem, false)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(memberIdentity.set(ctx, resp.Identity, accountID, mem.ID)...)
 }
 
 func (r *accountMemberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -275,6 +282,7 @@ func (r *accountMemberResource) Update(ctx context.Context, req resource.UpdateR
 		// Only the email's letter case or the status changed: the API stores neither change
 		// (emails are case-insensitive, status cannot be set), so there is nothing to send.
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(memberIdentity.set(ctx, resp.Identity, accountID, state.ID.ValueString())...)
 		return
 	}
 	mem, err := r.pd.client.Members.Update(ctx, accountID, state.ID.ValueString(), in)
@@ -285,6 +293,7 @@ func (r *accountMemberResource) Update(ctx context.Context, req resource.UpdateR
 	}
 	plan.apply(accountID, mem, false)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(memberIdentity.set(ctx, resp.Identity, accountID, mem.ID)...)
 }
 
 func (r *accountMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -303,7 +312,7 @@ func (r *accountMemberResource) Delete(ctx context.Context, req resource.DeleteR
 
 // ImportState accepts the member's ID or email.
 func (r *accountMemberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importState(ctx, r.pd, req, resp, []string{"<account_id>/<member_id>", "<account_id>/<email>"}, func(ctx context.Context, id importID) (string, error) {
+	importState(ctx, r.pd, req, resp, memberIdentity, []string{"<account_id>/<member_id>", "<account_id>/<email>"}, func(ctx context.Context, id importID) (string, error) {
 		if id.IsHexID {
 			return id.Key, nil
 		}

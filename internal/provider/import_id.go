@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -51,18 +52,30 @@ func (id importID) invalid(why string) error {
 		why, id.Raw, strings.Join(id.formats, ", "))
 }
 
-// importState parses the ID, lets resolve turn the key into the resource ID (looking up an email or
-// a name when needed, returning id.invalid(...) for a key of the wrong shape), and sets id and
-// account_id in state; Read fills in the rest.
+// importState parses the ID (or the import block's identity, ri, read as the same ID), lets resolve
+// turn the key into the resource ID (looking up an email or a name when needed, returning
+// id.invalid(...) for a key of the wrong shape), and sets id, account_id and the identity in state;
+// Read fills in the rest.
 func importState(ctx context.Context, pd *providerData, req resource.ImportStateRequest, resp *resource.ImportStateResponse,
-	formats []string, resolve func(ctx context.Context, id importID) (string, error)) {
+	ri resourceIdentity, formats []string, resolve func(ctx context.Context, id importID) (string, error)) {
 	defaultAccount := ""
 	if pd != nil {
 		defaultAccount = pd.accountID
 	}
-	id, err := parseImportID(req.ID, defaultAccount, formats)
+	raw, byIdentity := req.ID, req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull()
+	if byIdentity {
+		var diags diag.Diagnostics
+		if raw, diags = ri.importID(ctx, req.Identity); diags.HasError() {
+			resp.Diagnostics.Append(diags...)
+			return
+		}
+	}
+	id, err := parseImportID(raw, defaultAccount, formats)
 	if err == nil && pd == nil {
 		err = errors.New("the provider is not configured")
+	}
+	if err == nil && byIdentity && !id.IsHexID { // an identity names the object by ID, never by name or email
+		err = fmt.Errorf("the identity's %s must be an ID of 32 lowercase hexadecimal characters; got %q", ri.key, id.Key)
 	}
 	var resourceID string
 	if err == nil {
@@ -72,9 +85,10 @@ func importState(ctx context.Context, pd *providerData, req resource.ImportState
 		err = fmt.Errorf("%w\n\nExpected one of: %s (read as account %s and key %q)", err, strings.Join(formats, ", "), id.AccountID, id.Key)
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot import "+req.ID, err.Error())
+		resp.Diagnostics.AddError("Cannot import "+raw, err.Error())
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), types.StringValue(resourceID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("account_id"), types.StringValue(id.AccountID))...)
+	resp.Diagnostics.Append(ri.set(ctx, resp.Identity, id.AccountID, resourceID)...)
 }

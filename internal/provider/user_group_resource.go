@@ -21,6 +21,7 @@ import (
 var (
 	_ resource.ResourceWithImportState = (*userGroupResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*userGroupResource)(nil)
+	_ resource.ResourceWithIdentity    = (*userGroupResource)(nil)
 )
 
 // NewUserGroupResource is the iam_user_group resource.
@@ -81,6 +82,10 @@ func (r *userGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 	}
 }
 
+func (r *userGroupResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = groupIdentity.schema()
+}
+
 func (r *userGroupResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.pd = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
@@ -126,6 +131,7 @@ func (r *userGroupResource) Create(ctx context.Context, req resource.CreateReque
 	r.pd.cache.NoteCreated(g.ID)
 	plan.apply(accountID, g)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(groupIdentity.set(ctx, resp.Identity, accountID, g.ID)...)
 }
 
 func (r *userGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -146,6 +152,7 @@ func (r *userGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 	}
 	state.apply(accountID, g)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(groupIdentity.set(ctx, resp.Identity, accountID, g.ID)...)
 }
 
 func (r *userGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -173,6 +180,7 @@ func (r *userGroupResource) Update(ctx context.Context, req resource.UpdateReque
 	}
 	plan.apply(accountID, g)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(groupIdentity.set(ctx, resp.Identity, accountID, g.ID)...)
 }
 
 func (r *userGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -191,7 +199,7 @@ func (r *userGroupResource) Delete(ctx context.Context, req resource.DeleteReque
 
 // ImportState accepts the group's ID or its exact name.
 func (r *userGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importState(ctx, r.pd, req, resp, userGroupImportFormats, func(ctx context.Context, id importID) (string, error) {
+	importState(ctx, r.pd, req, resp, groupIdentity, userGroupImportFormats, func(ctx context.Context, id importID) (string, error) {
 		if id.IsHexID {
 			return id.Key, nil
 		}
