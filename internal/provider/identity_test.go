@@ -93,6 +93,51 @@ func TestProtocolImportByIdentity(t *testing.T) {
 	}
 }
 
+// TestProtocolReadGoneWithoutIdentity: reading an object deleted outside Terraform drops it from
+// state without an error, also when no identity was stored yet (Terraform before 1.12 and OpenTofu
+// never store one; the framework refuses a read that returns no identity, even for a removal).
+func TestProtocolReadGoneWithoutIdentity(t *testing.T) {
+	t.Parallel()
+	e := newTestEnv(t, emulator.Options{})
+	ctx := context.Background()
+	memberIDs, err := e.Server.SeedMembers(e.AccountID, 1, "gone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	groupID, err := e.Server.SeedGroup(e.AccountID, "gone", memberIDs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newProtoProvider(t, e, nil)
+	states := map[string]tfprotov6.DynamicValue{}
+	for typeName, id := range map[string]string{"iam_account_member": memberIDs[0], "iam_user_group": groupID, "iam_user_group_membership": groupID} {
+		imp, err := p.srv.ImportResourceState(ctx, &tfprotov6.ImportResourceStateRequest{TypeName: typeName, ID: id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.noErrors("ImportResourceState", imp.Diagnostics)
+		states[typeName] = *imp.ImportedResources[0].State
+	}
+	c := e.Client(t)
+	if err := c.UserGroups.Delete(ctx, e.AccountID, groupID); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Members.Delete(ctx, e.AccountID, memberIDs[0]); err != nil {
+		t.Fatal(err)
+	}
+	for typeName, state := range states {
+		read, err := p.srv.ReadResource(ctx, &tfprotov6.ReadResourceRequest{TypeName: typeName, CurrentState: &state})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.noErrors(typeName+" ReadResource", read.Diagnostics)
+		v, err := read.NewState.Unmarshal(p.schema.ResourceSchemas[typeName].ValueType())
+		if err != nil || !v.IsNull() {
+			t.Errorf("%s: state after reading a deleted object is %v (%v), want null", typeName, v, err)
+		}
+	}
+}
+
 // TestProtocolImportByIdentityRejects bad identities with a diagnostic that names what is wrong,
 // before any request: an identity names an object by ID, never by name or email.
 func TestProtocolImportByIdentityRejects(t *testing.T) {

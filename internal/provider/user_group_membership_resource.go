@@ -203,6 +203,8 @@ func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest,
 	if groupID == "" { // after import only id is known
 		groupID = state.ID.ValueString()
 	}
+	// The identity is set before the read: the framework wants one even when the group is gone.
+	resp.Diagnostics.Append(membershipIdentity.set(ctx, resp.Identity, accountID, groupID)...)
 	members, err := r.pd.client.GroupMembers.ListAll(ctx, accountID, groupID)
 	if errors.Is(err, client.ErrNotFound) {
 		resp.State.RemoveResource(ctx)
@@ -228,7 +230,6 @@ func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest,
 	state.AccountID = types.StringValue(accountID)
 	state.Members = memberSet(remote)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(membershipIdentity.set(ctx, resp.Identity, accountID, groupID)...)
 }
 
 func (r *membershipResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -141,6 +141,8 @@ func (r *userGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The identity is set before the read: the framework wants one even when the group is gone.
+	resp.Diagnostics.Append(groupIdentity.set(ctx, resp.Identity, accountID, state.ID.ValueString())...)
 	g, err := r.pd.cache.Group(ctx, r.pd.client, accountID, state.ID.ValueString())
 	if errors.Is(err, client.ErrNotFound) {
 		resp.State.RemoveResource(ctx)
@@ -152,7 +154,6 @@ func (r *userGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 	}
 	state.apply(accountID, g)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-	resp.Diagnostics.Append(groupIdentity.set(ctx, resp.Identity, accountID, g.ID)...)
 }
 
 func (r *userGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
