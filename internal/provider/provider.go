@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -32,7 +33,10 @@ const (
 	envAccountID = "CLOUDFLARE_ACCOUNT_ID"
 )
 
-var _ provider.Provider = (*iamProvider)(nil)
+var (
+	_ provider.Provider                  = (*iamProvider)(nil)
+	_ provider.ProviderWithListResources = (*iamProvider)(nil)
+)
 
 type iamProvider struct {
 	version string
@@ -190,11 +194,17 @@ func (p *iamProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	data := &providerData{client: c, accountID: accountID, cache: newReadCache()}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 	tflog.Debug(ctx, "configured iam provider", map[string]any{"base_url": cc.BaseURL, "account_id": accountID})
 }
 
 func (p *iamProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{NewAccountMemberResource, NewUserGroupResource, NewUserGroupMembershipResource}
+}
+
+// ListResources are the `list` blocks of `terraform query` (Terraform 1.14+): one per resource.
+func (p *iamProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewAccountMemberListResource, NewUserGroupListResource, NewUserGroupMembershipListResource}
 }
 
 func (p *iamProvider) DataSources(_ context.Context) []func() datasource.DataSource {
