@@ -49,6 +49,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fDropBefore := flag.Float64("fault-drop-before", 0, "share of connections dropped before processing")
 	fDropAfter := flag.Float64("fault-drop-after", 0, "share of connections dropped after processing (the ambiguous case)")
 	seed := flag.Int64("fault-seed", 1, "seed of the fault generator")
+	chKeyID := flag.String("clickhouse-key-id", emulator.DefaultClickHouseKeyID, "accepted ClickHouse API key ID (basic auth user)")
+	chKeySecret := flag.String("clickhouse-key-secret", emulator.DefaultClickHouseKeySecret, "accepted ClickHouse API key secret (basic auth password)")
+	chOrgs := flag.String("clickhouse-org", emulator.DefaultClickHouseOrgID, "ClickHouse organization ID(s) that exist, comma-separated")
+	chRate := flag.Int("clickhouse-rate-limit", 10, "ClickHouse requests per -clickhouse-rate-window per key (0 disables)")
+	chWindow := flag.Duration("clickhouse-rate-window", 10*time.Second, "ClickHouse rate-limit window (fixed; 429 says when it resets in X-RateLimit-Reset)")
+	chLag := flag.Duration("clickhouse-patch-lag", 0, "ClickHouse reads show a member's old roles this long after a PATCH")
+	chTTL := flag.Duration("clickhouse-invitation-ttl", 30*24*time.Hour, "how long a ClickHouse invitation can be accepted")
 	verbose := flag.Bool("v", false, "log one line per request to stderr (never credentials)")
 	if err := flag.Parse(args); err != nil {
 		return err
@@ -62,6 +69,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		Tokens: splitList(*tokens), APIKey: *apiKey, Email: *email, Accounts: splitList(*accounts),
 		AllowDirectAccept: *allowAccept, RateLimit: *rateLimit, RateWindow: *rateWindow,
 		NewGroupMembers404For: *newGroup404, DataFile: *dataFile,
+		ClickHouseKeyID: *chKeyID, ClickHouseKeySecret: *chKeySecret, ClickHouseOrgs: splitList(*chOrgs),
+		ClickHouseRateLimit: *chRate, ClickHouseRateWindow: *chWindow, ClickHousePatchLag: *chLag, ClickHouseInvitationTTL: *chTTL,
 	})
 	if err != nil {
 		return err
@@ -86,7 +95,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		})
 	}
 	hs := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	if _, err := fmt.Fprintf(stdout, "iam-emulator listening on %s\n", url); err != nil {
+	if _, err := fmt.Fprintf(stdout, "iam-emulator listening on %s\n(ClickHouse Cloud API at %s%s; accept an invitation with POST %s%s/organizations/ORG/invitations/ID_OR_EMAIL/accept)\n",
+		url, url, emulator.ClickHousePrefix, url, emulator.ClickHouseControlPrefix); err != nil {
 		_ = ln.Close()
 		return err
 	}

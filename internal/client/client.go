@@ -1,6 +1,8 @@
-// Package client is the typed client of the account IAM API in the Cloudflare v4 shape: one small
-// service per endpoint family, pagination as iterators, errors as typed values, and one request
-// path (Client.do) that every call goes through for auth, rate limiting, retries and logging.
+// Package client is the typed client of the account IAM API in the Cloudflare v4 shape and of the
+// ClickHouse Cloud organization API: one small service per endpoint family, pagination as
+// iterators, errors as typed values, and one request path (Client.do) that every call of either
+// API goes through for auth, rate limiting, retries and logging. What differs between the two APIs
+// (credentials, envelope, rate-limit headers) is a small adapter (adapter.go).
 package client
 
 import (
@@ -64,6 +66,7 @@ type Client struct {
 	ResourceGroups   *ResourceGroupsService
 
 	cfg        Config
+	api        apiAdapter
 	base       *url.URL
 	http       *retryablehttp.Client
 	limiter    *rate.Limiter
@@ -73,23 +76,39 @@ type Client struct {
 	limited    atomic.Int64
 }
 
-// New validates cfg and builds a client.
+// New validates cfg and builds a client of the Cloudflare-shaped account API.
 func New(cfg Config) (*Client, error) {
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = DefaultBaseURL
-	}
-	base, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
-	if err != nil || base.Host == "" || (base.Scheme != "https" && base.Scheme != "http") {
-		return nil, fmt.Errorf("base_url %q is not an absolute http(s) URL", cfg.BaseURL)
-	}
-	if base.Scheme == "http" && !isLoopback(base.Hostname()) {
-		return nil, fmt.Errorf("base_url %q uses plain http to a non-loopback host; use https", cfg.BaseURL)
 	}
 	switch {
 	case cfg.APIToken != "" && (cfg.APIKey != "" || cfg.Email != ""):
 		return nil, errors.New("use either an API token or an API key with its email, not both")
 	case cfg.APIToken == "" && (cfg.APIKey == "" || cfg.Email == ""):
 		return nil, errors.New("credentials missing: set an API token, or an API key together with its email")
+	}
+	c, err := newClient(cfg, cloudflareAPI{token: cfg.APIToken, key: cfg.APIKey, email: cfg.Email}, "base_url")
+	if err != nil {
+		return nil, err
+	}
+	c.Members = &MembersService{c: c}
+	c.UserGroups = &UserGroupsService{c: c}
+	c.GroupMembers = &GroupMembersService{c: c}
+	c.Roles = &RolesService{c: c}
+	c.PermissionGroups = &PermissionGroupsService{c: c}
+	c.ResourceGroups = &ResourceGroupsService{c: c}
+	return c, nil
+}
+
+// newClient builds the request path shared by every API: base URL, limiter, retries, timeouts.
+// api is what differs per API; urlSetting names the base URL's setting in errors.
+func newClient(cfg Config, api apiAdapter, urlSetting string) (*Client, error) {
+	base, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
+	if err != nil || base.Host == "" || (base.Scheme != "https" && base.Scheme != "http") {
+		return nil, fmt.Errorf("%s %q is not an absolute http(s) URL", urlSetting, cfg.BaseURL)
+	}
+	if base.Scheme == "http" && !isLoopback(base.Hostname()) {
+		return nil, fmt.Errorf("%s %q uses plain http to a non-loopback host; use https", urlSetting, cfg.BaseURL)
 	}
 	if cfg.MaxRetries == 0 {
 		cfg.MaxRetries = defaultMaxRetries
@@ -111,7 +130,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.UserAgent == "" {
 		cfg.UserAgent = "terraform-provider-iam"
 	}
-	c := &Client{cfg: cfg, base: base, configured: rate.Limit(cfg.RequestsPerSecond)}
+	c := &Client{cfg: cfg, api: api, base: base, configured: rate.Limit(cfg.RequestsPerSecond)}
 	// A burst of one: requests are evenly spaced, so no window of the API's sliding-window quota
 	// sees more than the configured rate allows.
 	c.limiter = rate.NewLimiter(c.configured, 1)
@@ -140,13 +159,6 @@ func New(cfg Config) (*Client, error) {
 	rc.Backoff = backoff
 	rc.ErrorHandler = retryablehttp.PassthroughErrorHandler // decode the last answer's envelope ourselves
 	c.http = rc
-
-	c.Members = &MembersService{c: c}
-	c.UserGroups = &UserGroupsService{c: c}
-	c.GroupMembers = &GroupMembersService{c: c}
-	c.Roles = &RolesService{c: c}
-	c.PermissionGroups = &PermissionGroupsService{c: c}
-	c.ResourceGroups = &ResourceGroupsService{c: c}
 	return c, nil
 }
 
@@ -166,8 +178,8 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// limitedTransport waits on the shared limiter before every attempt, retries included, and reads
-// the API's rate-limit headers to slow down before the API starts answering 429.
+// limitedTransport waits on the shared limiter before every attempt, retries included, and lets the
+// API's adapter read its rate-limit headers to slow down before the API starts answering 429.
 type limitedTransport struct {
 	next http.RoundTripper
 	c    *Client
@@ -180,7 +192,7 @@ func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	t.c.requests.Add(1)
 	resp, err := t.next.RoundTrip(req)
 	if err == nil {
-		t.c.adaptRate(resp.Header.Get("Ratelimit"), resp.Header.Get("Ratelimit-Policy"))
+		t.c.api.observe(t.c, resp)
 	}
 	return resp, err
 }
@@ -235,12 +247,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 		req.Header.Set("Content-Type", "application/json")
 	}
 	req.Header.Set("User-Agent", c.cfg.UserAgent)
-	if c.cfg.APIToken != "" {
-		req.Header.Set("Authorization", "Bearer "+c.cfg.APIToken)
-	} else {
-		req.Header.Set("X-Auth-Key", c.cfg.APIKey)
-		req.Header.Set("X-Auth-Email", c.cfg.Email)
-	}
+	c.api.authorize(req.Header)
 
 	start := time.Now()
 	resp, err := c.http.Do(req)
@@ -269,7 +276,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	if len(raw) > maxResponseBytes {
 		return nil, fmt.Errorf("%s %s: response larger than %d bytes", method, path, maxResponseBytes)
 	}
-	return decodeEnvelope(method, path, resp, raw, out)
+	return c.api.decode(method, path, resp, raw, out)
 }
 
 // decodeEnvelope turns one HTTP answer into the result, or an *APIError.
@@ -308,7 +315,7 @@ func snippet(b []byte) string {
 // maskedLogContext makes sure no credential can reach a log line, whatever field carries it.
 func (c *Client) maskedLogContext(ctx context.Context) context.Context {
 	ctx = tflog.NewSubsystem(ctx, logSubsystem)
-	for _, secret := range []string{c.cfg.APIToken, c.cfg.APIKey} {
+	for _, secret := range c.api.secrets() {
 		if secret != "" {
 			ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, logSubsystem, secret)
 			ctx = tflog.SubsystemMaskMessageStrings(ctx, logSubsystem, secret)

@@ -52,7 +52,11 @@ func (e *APIError) Error() string {
 		if i == 0 {
 			sep = ": "
 		}
-		fmt.Fprintf(&b, "%s[%d] %s", sep, d.Code, d.Message)
+		if d.Code != 0 {
+			fmt.Fprintf(&b, "%s[%d] %s", sep, d.Code, d.Message)
+		} else { // an API without error codes (ClickHouse)
+			fmt.Fprintf(&b, "%s%s", sep, d.Message)
+		}
 		if d.Source != nil && d.Source.Pointer != "" {
 			fmt.Fprintf(&b, " (at %s)", d.Source.Pointer)
 		}
@@ -80,7 +84,7 @@ func (e *APIError) Is(target error) bool {
 	case ErrNotFound:
 		return e.StatusCode == http.StatusNotFound || e.hasCode(1003, 7003)
 	case ErrAlreadyExists:
-		if e.hasCode(1004) {
+		if e.hasCode(1004) || e.StatusCode == http.StatusConflict {
 			return true
 		}
 		for _, d := range e.Errors {

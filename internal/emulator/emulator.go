@@ -1,6 +1,7 @@
 // Package emulator is an in-memory fake of the account IAM API in the Cloudflare v4 shape, with
 // the real API's envelope, error codes, pagination limits, validation, auth and invitation status,
-// plus fault injection. It is an http.Handler: tests mount it on httptest, cmd/iam-emulator on a
+// plus fault injection; and of the ClickHouse Cloud organization API under ClickHousePrefix
+// (clickhouse.go). It is an http.Handler: tests mount it on httptest, cmd/iam-emulator on a
 // loopback port.
 package emulator
 
@@ -29,6 +30,14 @@ type Options struct {
 	NewGroupMembers404For    time.Duration // a new group's /members answer 404 this long (reported eventual consistency)
 	DataFile                 string        // JSON persistence, loaded by New and saved after every write
 	Now                      func() time.Time
+
+	// ClickHouse Cloud (clickhouse.go).
+	ClickHouseKeyID, ClickHouseKeySecret string        // accepted API key; default DefaultClickHouseKeyID/Secret
+	ClickHouseOrgs                       []string      // organizations that exist; default {DefaultClickHouseOrgID}
+	ClickHouseRateLimit                  int           // requests per ClickHouseRateWindow per key (the API: 10); 0 = off
+	ClickHouseRateWindow                 time.Duration // default 10 s
+	ClickHousePatchLag                   time.Duration // reads show a member's old roles this long after a PATCH (reported)
+	ClickHouseInvitationTTL              time.Duration // default 30 days
 }
 
 // Server is the emulator. All methods are safe for concurrent use.
@@ -39,6 +48,7 @@ type Server struct {
 	mu     sync.Mutex
 	state  *state
 	rate   map[string][]time.Time // credential -> request times in the window
+	chRate map[string]*chWindow   // ClickHouse key -> its current window
 	log    []Request
 	faults faultState
 }
@@ -57,7 +67,22 @@ func New(opts Options) (*Server, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	s := &Server{opts: opts, state: newState(opts.Accounts), rate: map[string][]time.Time{}}
+	if opts.ClickHouseKeyID == "" && opts.ClickHouseKeySecret == "" {
+		opts.ClickHouseKeyID, opts.ClickHouseKeySecret = DefaultClickHouseKeyID, DefaultClickHouseKeySecret
+	}
+	if len(opts.ClickHouseOrgs) == 0 {
+		opts.ClickHouseOrgs = []string{DefaultClickHouseOrgID}
+	}
+	if opts.ClickHouseRateWindow == 0 {
+		opts.ClickHouseRateWindow = 10 * time.Second
+	}
+	if opts.ClickHouseInvitationTTL == 0 {
+		opts.ClickHouseInvitationTTL = defaultInvitationTTL
+	}
+	s := &Server{opts: opts, state: newState(opts.Accounts), rate: map[string][]time.Time{}, chRate: map[string]*chWindow{}}
+	for _, o := range opts.ClickHouseOrgs {
+		s.state.CHOrgs[o] = newCHOrg()
+	}
 	s.faults.init()
 	if opts.DataFile != "" {
 		if err := s.state.load(opts.DataFile); err != nil {
@@ -93,6 +118,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET "+a+"/iam/permission_groups/{id}", s.getCatalog(kindPermissionGroup))
 	m.HandleFunc("GET "+a+"/iam/resource_groups", s.listCatalog(kindResourceGroup))
 	m.HandleFunc("GET "+a+"/iam/resource_groups/{id}", s.getCatalog(kindResourceGroup))
+	s.clickhouseRoutes(m)
 	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, 7000, "No route for that URI")
 	})
@@ -101,6 +127,10 @@ func (s *Server) routes() {
 
 // ServeHTTP authenticates, rate-limits, injects faults, routes, and logs the request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, ClickHouseControlPrefix+"/") { // a person's action, not an API request: not logged
+		s.mux.ServeHTTP(w, r)
+		return
+	}
 	if p, ok := strings.CutPrefix(r.URL.Path, "/client/v4"); ok {
 		r2 := r.Clone(r.Context())
 		r2.URL.Path = p
@@ -122,6 +152,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if s.applyFault(fault, rec, r) {
 			return
 		}
+	}
+	if isClickHouse(r) {
+		entry.AuthScheme = "basic"
+		s.serveClickHouse(rec, r)
+		return
 	}
 	if cred == "" {
 		writeError(rec, http.StatusForbidden, 10000, "Authentication error")

@@ -130,10 +130,19 @@ func (s *Server) applyFault(kind FaultKind, w *statusRecorder, r *http.Request) 
 		if ra <= 0 {
 			ra = 1
 		}
+		if isClickHouse(r) { // ClickHouse says when its window resets instead
+			w.Header().Set("X-RateLimit-Reset", strconv.Itoa(ra))
+			chError(w, http.StatusTooManyRequests, "Too many requests, please try again later")
+			return true
+		}
 		w.Header().Set("Retry-After", strconv.Itoa(ra))
 		writeError(w, http.StatusTooManyRequests, 971, "Please wait and consider throttling your request speed")
 		return true
 	case FaultServerError:
+		if isClickHouse(r) {
+			chError(w, status, "Internal server error")
+			return true
+		}
 		writeError(w, status, 10002, "An unknown error has occurred")
 		return true
 	case FaultSlow:

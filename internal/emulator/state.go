@@ -49,11 +49,12 @@ type account struct {
 
 type state struct {
 	Accounts map[string]*account `json:"accounts"`
+	CHOrgs   map[string]*chOrg   `json:"clickhouse_organizations,omitempty"`
 	Seq      int                 `json:"seq"`
 }
 
 func newState(accounts []string) *state {
-	st := &state{Accounts: map[string]*account{}}
+	st := &state{Accounts: map[string]*account{}, CHOrgs: map[string]*chOrg{}}
 	for _, a := range accounts {
 		st.Accounts[a] = &account{Members: map[string]*member{}, Groups: map[string]*group{}}
 	}
@@ -74,6 +75,9 @@ func (st *state) load(path string) error {
 	}
 	for id, a := range loaded.Accounts {
 		st.Accounts[id] = a
+	}
+	for id, o := range loaded.CHOrgs {
+		st.CHOrgs[id] = o
 	}
 	st.Seq = loaded.Seq
 	return nil

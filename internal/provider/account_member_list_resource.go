@@ -68,7 +68,7 @@ func (l *accountMemberListResource) List(ctx context.Context, req list.ListReque
 		result.Diagnostics.Append(memberIdentity.set(ctx, result.Identity, accountID, mem.ID)...)
 		if req.IncludeResource {
 			m := accountMemberModel{
-				Roles:    types.SetNull(types.StringType),
+				Roles:    idSetNull(),
 				Policies: types.SetNull(types.ObjectType{AttrTypes: policyAttrTypes}),
 			}
 			m.apply(accountID, &mem, false)

@@ -38,7 +38,7 @@ type accountMemberModel struct {
 	ID        types.String `tfsdk:"id"`
 	AccountID types.String `tfsdk:"account_id"`
 	Email     types.String `tfsdk:"email"`
-	Roles     types.Set    `tfsdk:"roles"`
+	Roles     idSet        `tfsdk:"roles"`
 	Policies  types.Set    `tfsdk:"policies"`
 	Status    types.String `tfsdk:"status"`
 	User      types.Object `tfsdk:"user"`
@@ -83,6 +83,7 @@ func (r *accountMemberResource) Schema(_ context.Context, _ resource.SchemaReque
 				MarkdownDescription: "IDs of account roles (look them up with the `iam_roles` data source). Exactly one of `roles` and `policies`.",
 				Optional:            true,
 				ElementType:         types.StringType,
+				CustomType:          idSetOfStrings,
 				Validators:          []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(hexIDValidator("a role ID"))},
 			},
 			"policies": policiesSchema("the member"),
@@ -130,7 +131,7 @@ func (r *accountMemberResource) ModifyPlan(ctx context.Context, req resource.Mod
 		return
 	}
 	r.checkStatusChange(ctx, req, resp)
-	planned, prior := setAttrs(ctx, req, "roles", &resp.Diagnostics)
+	planned, prior := setAttrs[idSet](ctx, req, "roles", &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() && !planned.IsUnknown() {
 		r.pd.checkCatalogIDs(ctx, plannedAccountID(ctx, req, resp), catalogRoles, path.Root("roles"),
 			newIDs(knownStrings(planned), knownStrings(prior)), &resp.Diagnostics)
@@ -186,9 +187,9 @@ func (m *accountMemberModel) apply(accountID string, mem *client.Member, fromCre
 			for _, r := range mem.Roles {
 				ids = append(ids, r.ID)
 			}
-			m.Roles = memberSet(ids)
+			m.Roles = idSetOf(ids)
 			if len(ids) == 0 {
-				m.Roles = types.SetNull(types.StringType)
+				m.Roles = idSetNull()
 			}
 		}
 		m.Policies = policiesFromAPI(m.Policies, mem.Policies)

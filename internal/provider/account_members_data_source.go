@@ -18,7 +18,7 @@ import (
 )
 
 var memberSummaryType = types.ObjectType{AttrTypes: map[string]attr.Type{
-	"id": types.StringType, "email": types.StringType, "status": types.StringType, "roles": types.SetType{ElemType: types.StringType},
+	"id": types.StringType, "email": types.StringType, "status": types.StringType, "roles": idSetOfStrings,
 }}
 
 func memberSummary(m client.Member) attr.Value {
@@ -27,7 +27,7 @@ func memberSummary(m client.Member) attr.Value {
 		roles = append(roles, r.ID)
 	}
 	return types.ObjectValueMust(memberSummaryType.AttrTypes, map[string]attr.Value{
-		"id": types.StringValue(m.ID), "email": types.StringValue(m.Email), "status": types.StringValue(m.Status), "roles": memberSet(roles),
+		"id": types.StringValue(m.ID), "email": types.StringValue(m.Email), "status": types.StringValue(m.Status), "roles": idSetOf(roles),
 	})
 }
 
@@ -36,7 +36,7 @@ func memberSummaryAttributes() map[string]schema.Attribute {
 		"id":     schema.StringAttribute{Computed: true, MarkdownDescription: "Member ID."},
 		"email":  schema.StringAttribute{Computed: true, MarkdownDescription: "Email."},
 		"status": schema.StringAttribute{Computed: true, MarkdownDescription: "`pending`, `accepted` or `rejected`."},
-		"roles":  schema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Role IDs."},
+		"roles":  schema.SetAttribute{Computed: true, ElementType: types.StringType, CustomType: idSetOfStrings, MarkdownDescription: "Role IDs."},
 	}
 }
 
@@ -113,7 +113,7 @@ type accountMemberDataModel struct {
 	ID        types.String `tfsdk:"id"`
 	Email     types.String `tfsdk:"email"`
 	Status    types.String `tfsdk:"status"`
-	Roles     types.Set    `tfsdk:"roles"`
+	Roles     idSet        `tfsdk:"roles"`
 }
 
 func (d *accountMemberDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -130,7 +130,7 @@ func (d *accountMemberDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			"email": schema.StringAttribute{MarkdownDescription: "Email to look up.", Optional: true, Computed: true,
 				Validators: []validator.String{emailValidator{}}},
 			"status": schema.StringAttribute{MarkdownDescription: "`pending`, `accepted` or `rejected`.", Computed: true},
-			"roles":  schema.SetAttribute{MarkdownDescription: "Role IDs.", Computed: true, ElementType: types.StringType},
+			"roles":  schema.SetAttribute{MarkdownDescription: "Role IDs.", Computed: true, ElementType: types.StringType, CustomType: idSetOfStrings},
 		},
 	}
 }
@@ -163,6 +163,6 @@ func (d *accountMemberDataSource) Read(ctx context.Context, req datasource.ReadR
 		roles = append(roles, r.ID)
 	}
 	m.AccountID, m.ID, m.Email = types.StringValue(accountID), types.StringValue(mem.ID), types.StringValue(mem.Email)
-	m.Status, m.Roles = types.StringValue(mem.Status), memberSet(roles)
+	m.Status, m.Roles = types.StringValue(mem.Status), idSetOf(roles)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -13,8 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-
-	"github.com/iamkit/terraform-provider-iam/internal/client"
 )
 
 // catalogEntry is one item of a read-only catalogue of the account (a role, a permission group).
@@ -29,7 +27,9 @@ type catalogEntry struct {
 type catalogKind struct {
 	typeSuffix string // "roles": the data source is iam_roles
 	noun       string // "role"
-	list       func(ctx context.Context, cl *client.Client, accountID string) ([]catalogEntry, error)
+	list       func(ctx context.Context, pd *providerData, scopeID string) ([]catalogEntry, error)
+	// owner names what holds the catalogue in errors: "Account" (default) or "Organization".
+	owner string
 }
 
 // catalogDataSource serves the account's catalogues (roles, permission groups, resource groups)
@@ -37,14 +37,6 @@ type catalogKind struct {
 type catalogDataSource struct {
 	catalogKind
 	dataSourceBase
-}
-
-type catalogModel struct {
-	AccountID types.String `tfsdk:"account_id"`
-	Name      types.String `tfsdk:"name"`
-	ID        types.String `tfsdk:"id"`
-	Items     types.List   `tfsdk:"items"`
-	IDsByName types.Map    `tfsdk:"ids_by_name"`
 }
 
 var catalogItemType = types.ObjectType{AttrTypes: map[string]attr.Type{
@@ -56,14 +48,18 @@ func (d *catalogDataSource) Metadata(_ context.Context, req datasource.MetadataR
 }
 
 func (d *catalogDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	owner, attr, scopeValidator := "account", "account_id", accountIDValidator()
+	if d.organization() {
+		owner, attr, scopeValidator = "organization", "organization_id", organizationIDValidator()
+	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: fmt.Sprintf("Looks up the account's %ss, every page of them, so that configurations refer to a %s by name "+
-			"instead of hard-coding its ID. With `name`, exactly one %s must match.", d.noun, d.noun, d.noun),
+		MarkdownDescription: fmt.Sprintf("Looks up the %s's %ss, every page of them, so that configurations refer to a %s by name "+
+			"instead of hard-coding its ID. With `name`, exactly one %s must match.", owner, d.noun, d.noun, d.noun),
 		Attributes: map[string]schema.Attribute{
-			"account_id": schema.StringAttribute{
-				MarkdownDescription: "Account to read. Defaults to the provider's `account_id`.",
+			attr: schema.StringAttribute{
+				MarkdownDescription: fmt.Sprintf("%s to read. Defaults to the provider's `%s`.", strings.ToUpper(owner[:1])+owner[1:], attr),
 				Optional:            true,
-				Validators:          []validator.String{accountIDValidator()},
+				Validators:          []validator.String{scopeValidator},
 			},
 			"name": schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("Exact name of one %s; when set, `id` is its ID and `items` holds only it. "+
@@ -72,7 +68,7 @@ func (d *catalogDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"id": schema.StringAttribute{
-				MarkdownDescription: fmt.Sprintf("The ID of the %s named by `name`; the account ID when `name` is not set.", d.noun),
+				MarkdownDescription: fmt.Sprintf("The ID of the %s named by `name`; the %s ID when `name` is not set.", d.noun, owner),
 				Computed:            true,
 			},
 			"items": schema.ListNestedAttribute{
@@ -81,7 +77,7 @@ func (d *catalogDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"id":          schema.StringAttribute{Computed: true, MarkdownDescription: "ID."},
 					"name":        schema.StringAttribute{Computed: true, MarkdownDescription: "Name."},
-					"description": schema.StringAttribute{Computed: true, MarkdownDescription: "Description, when the API gives one."},
+					"description": schema.StringAttribute{Computed: true, MarkdownDescription: d.descriptionDoc()},
 				}},
 			},
 			"ids_by_name": schema.MapAttribute{
@@ -93,21 +89,48 @@ func (d *catalogDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 	}
 }
 
+// organization reports whether the catalogue belongs to a ClickHouse organization.
+func (k catalogKind) organization() bool { return k.owner == "Organization" }
+
+func (k catalogKind) descriptionDoc() string {
+	if k.organization() {
+		return "`system` or `custom`."
+	}
+	return "Description, when the API gives one."
+}
+
 func (d *catalogDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m catalogModel
-	accountID, ok := d.begin(ctx, req, resp, &m)
-	if !ok {
+	if d.pd == nil {
 		return
 	}
-	entries, err := d.list(ctx, d.pd.client, accountID)
+	scopeAttr, owner := "account_id", "account"
+	if d.organization() {
+		scopeAttr, owner = "organization_id", "organization"
+	}
+	var own, nameAttr types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(scopeAttr), &own)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("name"), &nameAttr)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var accountID string
+	if d.organization() {
+		accountID = d.pd.resolveOrganizationID(own, &resp.Diagnostics)
+	} else {
+		accountID = d.pd.resolveAccountID(own, &resp.Diagnostics)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	entries, err := d.list(ctx, d.pd, accountID)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot list the %ss of account %s", d.noun, accountID), err)
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot list the %ss of %s %s", d.noun, owner, accountID), err)
 		return
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
 
-	m.ID = types.StringValue(accountID)
-	if name := m.Name.ValueString(); !m.Name.IsNull() {
+	id := types.StringValue(accountID)
+	if name := nameAttr.ValueString(); !nameAttr.IsNull() {
 		var matched []catalogEntry
 		for _, e := range entries {
 			if e.Name == name {
@@ -124,11 +147,11 @@ func (d *catalogDataSource) Read(ctx context.Context, req datasource.ReadRequest
 				what = fmt.Sprintf("%d %ss are named", len(matched), d.noun)
 			}
 			resp.Diagnostics.AddAttributeError(path.Root("name"), fmt.Sprintf("%s lookup found %d matches", d.noun, len(matched)),
-				fmt.Sprintf("%s %q in account %s. Names are exact and case-sensitive. Available: %s.", what, name, accountID, strings.Join(names, ", ")))
+				fmt.Sprintf("%s %q in %s %s. Names are exact and case-sensitive. Available: %s.", what, name, owner, accountID, strings.Join(names, ", ")))
 			return
 		}
 		entries = matched
-		m.ID = types.StringValue(matched[0].ID)
+		id = types.StringValue(matched[0].ID)
 	}
 
 	items := make([]attr.Value, 0, len(entries))
@@ -139,7 +162,9 @@ func (d *catalogDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		}))
 		byName[e.Name] = types.StringValue(e.ID)
 	}
-	m.Items = types.ListValueMust(catalogItemType, items)
-	m.IDsByName = types.MapValueMust(types.StringType, byName)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(scopeAttr), types.StringValue(accountID))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), nameAttr)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("items"), types.ListValueMust(catalogItemType, items))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ids_by_name"), types.MapValueMust(types.StringType, byName))...)
 }

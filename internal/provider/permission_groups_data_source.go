@@ -15,8 +15,8 @@ func NewPermissionGroupsDataSource() datasource.DataSource {
 }
 
 var catalogPermissionGroups = catalogKind{typeSuffix: "permission_groups", noun: "permission group",
-	list: func(ctx context.Context, cl *client.Client, accountID string) ([]catalogEntry, error) {
-		items, err := client.Collect(cl.PermissionGroups.List(ctx, accountID))
+	list: func(ctx context.Context, pd *providerData, accountID string) ([]catalogEntry, error) {
+		items, err := client.Collect(pd.client.PermissionGroups.List(ctx, accountID))
 		entries := make([]catalogEntry, 0, len(items))
 		for _, it := range items {
 			entries = append(entries, catalogEntry{ID: it.ID, Name: it.Name})

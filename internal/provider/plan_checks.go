@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/iamkit/terraform-provider-iam/internal/client"
 )
@@ -28,14 +29,14 @@ type catalogCache struct {
 	ids map[string]map[string]bool // kind + "/" + account -> IDs
 }
 
-func (c *catalogCache) get(ctx context.Context, cl *client.Client, accountID string, kind catalogKind) (map[string]bool, error) {
+func (c *catalogCache) get(ctx context.Context, pd *providerData, accountID string, kind catalogKind) (map[string]bool, error) {
 	key := kind.typeSuffix + "/" + accountID
 	c.mu.Lock()
 	defer c.mu.Unlock() // held while listing: concurrent plans wait for one listing instead of each making one
 	if ids, ok := c.ids[key]; ok {
 		return ids, nil
 	}
-	entries, err := kind.list(ctx, cl, accountID)
+	entries, err := kind.list(ctx, pd, accountID)
 	if err != nil {
 		return nil, err
 	}
@@ -70,9 +71,13 @@ func (pd *providerData) checkCatalogIDs(ctx context.Context, accountID string, k
 	if pd == nil || len(ids) == 0 || accountID == "" {
 		return
 	}
-	known, err := pd.cache.catalogs.get(ctx, pd.client, accountID, kind)
+	owner := kind.owner
+	if owner == "" {
+		owner = "Account"
+	}
+	known, err := pd.cache.catalogs.get(ctx, pd, accountID, kind)
 	if err != nil {
-		addAPIError(diags, fmt.Sprintf("Cannot read the %ss of account %s to check the configuration", kind.noun, accountID), err)
+		addAPIError(diags, fmt.Sprintf("Cannot read the %ss of %s %s to check the configuration", kind.noun, strings.ToLower(owner), accountID), err)
 		return
 	}
 	var unknown []string
@@ -83,8 +88,8 @@ func (pd *providerData) checkCatalogIDs(ctx context.Context, accountID string, k
 	}
 	if len(unknown) > 0 {
 		diags.AddAttributeError(attr, fmt.Sprintf("Unknown %s ID", kind.noun),
-			fmt.Sprintf("Account %s has no %s with ID %s. Look IDs up by name with the `iam_%s` data source instead of copying them.",
-				accountID, kind.noun, strings.Join(unknown, ", "), kind.typeSuffix))
+			fmt.Sprintf("%s %s has no %s with ID %s. Look IDs up by name with the `iam_%s` data source instead of copying them.",
+				owner, accountID, kind.noun, strings.Join(unknown, ", "), kind.typeSuffix))
 	}
 }
 
@@ -125,9 +130,9 @@ func policyIDs(ctx context.Context, set types.Set, diags *diag.Diagnostics) (per
 }
 
 // setAttrs reads one set attribute from the plan and, when there is one, the prior state.
-func setAttrs(ctx context.Context, req resource.ModifyPlanRequest, name string, diags *diag.Diagnostics) (planned, prior types.Set) {
+// Without a prior state, prior is T's zero value: null.
+func setAttrs[T basetypes.SetValuable](ctx context.Context, req resource.ModifyPlanRequest, name string, diags *diag.Diagnostics) (planned, prior T) {
 	diags.Append(req.Plan.GetAttribute(ctx, path.Root(name), &planned)...)
-	prior = types.SetNull(planned.ElementType(ctx))
 	if !req.State.Raw.IsNull() {
 		diags.Append(req.State.GetAttribute(ctx, path.Root(name), &prior)...)
 	}
@@ -146,7 +151,7 @@ func (pd *providerData) checkPolicyIDs(ctx context.Context, req resource.ModifyP
 	if pd == nil || req.Plan.Raw.IsNull() {
 		return
 	}
-	planned, prior := setAttrs(ctx, req, "policies", &resp.Diagnostics)
+	planned, prior := setAttrs[types.Set](ctx, req, "policies", &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || planned.IsUnknown() || planned.IsNull() {
 		return
 	}
@@ -162,7 +167,7 @@ func (pd *providerData) checkPolicyIDs(ctx context.Context, req resource.ModifyP
 
 // knownStrings returns the known string elements of a set (elements of resources created in the
 // same apply are unknown at plan).
-func knownStrings(set types.Set) []string {
+func knownStrings(set idSet) []string {
 	var out []string
 	for _, v := range set.Elements() {
 		if s, ok := v.(types.String); ok && !s.IsUnknown() && !s.IsNull() {

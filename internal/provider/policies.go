@@ -18,14 +18,14 @@ import (
 // write, so keeping them out of the schema keeps them out of every diff.
 var policyAttrTypes = map[string]attr.Type{
 	"access":            types.StringType,
-	"permission_groups": types.SetType{ElemType: types.StringType},
-	"resource_groups":   types.SetType{ElemType: types.StringType},
+	"permission_groups": idSetOfStrings,
+	"resource_groups":   idSetOfStrings,
 }
 
 type policyModel struct {
 	Access           types.String `tfsdk:"access"`
-	PermissionGroups types.Set    `tfsdk:"permission_groups"`
-	ResourceGroups   types.Set    `tfsdk:"resource_groups"`
+	PermissionGroups idSet        `tfsdk:"permission_groups"`
+	ResourceGroups   idSet        `tfsdk:"resource_groups"`
 }
 
 func policiesSchema(whose string) schema.SetNestedAttribute {
@@ -43,12 +43,14 @@ func policiesSchema(whose string) schema.SetNestedAttribute {
 				MarkdownDescription: "IDs of permission groups (look them up with the `iam_permission_groups` data source).",
 				Required:            true,
 				ElementType:         types.StringType,
+				CustomType:          idSetOfStrings,
 				Validators:          []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(hexIDValidator("a permission group ID"))},
 			},
 			"resource_groups": schema.SetAttribute{
 				MarkdownDescription: "IDs of resource groups the permissions apply to.",
 				Required:            true,
 				ElementType:         types.StringType,
+				CustomType:          idSetOfStrings,
 				Validators:          []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(hexIDValidator("a resource group ID"))},
 			},
 		}},
@@ -84,18 +86,18 @@ func policiesFromAPI(prior types.Set, policies []client.Policy) types.Set {
 	}
 	elems := make([]attr.Value, 0, len(policies))
 	for _, p := range policies {
-		pgs := make([]attr.Value, 0, len(p.PermissionGroups))
+		pgs := make([]string, 0, len(p.PermissionGroups))
 		for _, pg := range p.PermissionGroups {
-			pgs = append(pgs, types.StringValue(pg.ID))
+			pgs = append(pgs, pg.ID)
 		}
-		rgs := make([]attr.Value, 0, len(p.ResourceGroups))
+		rgs := make([]string, 0, len(p.ResourceGroups))
 		for _, rg := range p.ResourceGroups {
-			rgs = append(rgs, types.StringValue(rg.ID))
+			rgs = append(rgs, rg.ID)
 		}
 		elems = append(elems, types.ObjectValueMust(policyAttrTypes, map[string]attr.Value{
 			"access":            types.StringValue(p.Access),
-			"permission_groups": types.SetValueMust(types.StringType, pgs),
-			"resource_groups":   types.SetValueMust(types.StringType, rgs),
+			"permission_groups": idSetOf(pgs),
+			"resource_groups":   idSetOf(rgs),
 		}))
 	}
 	return types.SetValueMust(objType, elems)

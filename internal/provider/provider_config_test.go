@@ -23,7 +23,7 @@ data "iam_roles" "all" {}
 		{"missing credentials", `provider "iam" {
   base_url   = "` + env.URL + `"
   account_id = "` + env.AccountID + `"
-}`, `Missing API credentials`},
+}`, `Missing Cloudflare API credentials`},
 		{"token and key", `provider "iam" {
   base_url  = "` + env.URL + `"
   api_token = "a"

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -12,11 +13,42 @@ import (
 	"github.com/iamkit/terraform-provider-iam/internal/client"
 )
 
-// providerData is what Configure hands to every resource and data source.
+// providerData is what Configure hands to every resource and data source. Each API's client is nil
+// when its credentials are not configured; resources and data sources of that API then fail at
+// plan time (requireCloudflare, requireClickHouse) while the others work.
 type providerData struct {
-	client    *client.Client
-	accountID string // provider default, may be empty
+	client    *client.Client // Cloudflare-shaped account API
+	accountID string         // provider default, may be empty
 	cache     *readCache
+
+	clickhouse        *client.ClickHouse
+	clickhouseOrgID   string   // provider default, may be empty
+	clickhouseMissing []string // why clickhouse is nil: the settings and variables missing
+}
+
+// requireCloudflare reports whether the Cloudflare credentials are configured, adding the error
+// that names them when not.
+func (pd *providerData) requireCloudflare(diags *diag.Diagnostics) bool {
+	if pd.client != nil {
+		return true
+	}
+	diags.AddError("Missing Cloudflare API credentials",
+		"This configuration uses a Cloudflare resource or data source (iam_account_member, iam_user_group, ...), which needs "+
+			"`api_token` in the provider block (or "+envAPIToken+"), or `api_key` with `email` (or "+envAPIKey+" and "+envEmail+").")
+	return false
+}
+
+// requireClickHouse reports whether the ClickHouse credentials are configured, adding the error
+// that names the block and the variables when not.
+func (pd *providerData) requireClickHouse(diags *diag.Diagnostics) bool {
+	if pd.clickhouse != nil {
+		return true
+	}
+	diags.AddAttributeError(path.Root("clickhouse"), "Missing ClickHouse API credentials",
+		"This configuration uses a ClickHouse resource or data source (iam_clickhouse_*), which needs the provider's `clickhouse` "+
+			"block: "+strings.Join(pd.clickhouseMissing, " and ")+" not set. Set them in the block or in the environment variables "+
+			envCHTokenKey+" and "+envCHTokenSecret+" (the same as the official ClickHouse provider).")
+	return false
 }
 
 // providerDataFrom converts the framework's opaque ProviderData. It returns nil without a
@@ -36,6 +68,9 @@ func providerDataFrom(data any, diags *diag.Diagnostics) *providerData {
 // resolveAccountID returns the account of a resource or data source: its own account_id when set,
 // else the provider's. The error names both places the value can come from.
 func (pd *providerData) resolveAccountID(own types.String, diags *diag.Diagnostics) string {
+	if !pd.requireCloudflare(diags) {
+		return ""
+	}
 	if !own.IsNull() && !own.IsUnknown() && own.ValueString() != "" {
 		return own.ValueString()
 	}
@@ -47,36 +82,68 @@ func (pd *providerData) resolveAccountID(own types.String, diags *diag.Diagnosti
 	return ""
 }
 
+// resolveOrganizationID is resolveAccountID for ClickHouse: the block's own organization_id, else
+// the provider's clickhouse.organization_id (or CLICKHOUSE_ORG_ID); it checks the ClickHouse
+// credentials too.
+func (pd *providerData) resolveOrganizationID(own types.String, diags *diag.Diagnostics) string {
+	if !pd.requireClickHouse(diags) {
+		return ""
+	}
+	if !own.IsNull() && !own.IsUnknown() && own.ValueString() != "" {
+		return own.ValueString()
+	}
+	if pd.clickhouseOrgID != "" {
+		return pd.clickhouseOrgID
+	}
+	diags.AddAttributeError(path.Root("organization_id"), "Missing organization_id",
+		"Set `organization_id` on this block, or in the provider's `clickhouse` block (or the "+envCHOrgID+" environment variable).")
+	return ""
+}
+
 // modifyPlanAccountID fills account_id in a plan from the provider default when the configuration
 // leaves it out, so that plans show the real account instead of "(known after apply)", and so that a
 // change of the provider's account forces replacement like any other account_id change. Every
 // resource calls it from ModifyPlan; attribute plan modifiers run before it, so the replacement is
 // requested here.
 func modifyPlanAccountID(ctx context.Context, pd *providerData, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if pd != nil && !pd.requireCloudflare(&resp.Diagnostics) {
+		return
+	}
+	def := ""
+	if pd != nil {
+		def = pd.accountID
+	}
+	modifyPlanScope(ctx, pd != nil, "account_id", def,
+		"Set `account_id` on this resource, or on the provider (or the "+envAccountID+" environment variable).", req, resp)
+}
+
+// modifyPlanScope is modifyPlanAccountID for any scope attribute (account_id, organization_id):
+// the plan takes the provider's default def when the configuration leaves attr out, and a change
+// of that default replaces the resource. configured is false before the provider is configured.
+func modifyPlanScope(ctx context.Context, configured bool, attr, def, missing string, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() { // destroy
 		return
 	}
 	var config, state types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("account_id"), &config)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root(attr), &config)...)
 	if !req.State.Raw.IsNull() {
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("account_id"), &state)...)
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root(attr), &state)...)
 	}
 	if resp.Diagnostics.HasError() || !config.IsNull() {
 		return
 	}
-	if pd == nil || pd.accountID == "" {
+	if !configured || def == "" {
 		if !state.IsNull() { // provider not configured yet or no default: keep what we manage
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("account_id"), state)...)
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), state)...)
 			return
 		}
-		if pd != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("account_id"), "Missing account_id",
-				"Set `account_id` on this resource, or on the provider (or the "+envAccountID+" environment variable).")
+		if configured {
+			resp.Diagnostics.AddAttributeError(path.Root(attr), "Missing "+attr, missing)
 		}
 		return
 	}
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("account_id"), types.StringValue(pd.accountID))...)
-	if !state.IsNull() && state.ValueString() != pd.accountID {
-		resp.RequiresReplace = append(resp.RequiresReplace, path.Root("account_id"))
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), types.StringValue(def))...)
+	if !state.IsNull() && state.ValueString() != def {
+		resp.RequiresReplace = append(resp.RequiresReplace, path.Root(attr))
 	}
 }

@@ -15,8 +15,8 @@ func NewResourceGroupsDataSource() datasource.DataSource {
 }
 
 var catalogResourceGroups = catalogKind{typeSuffix: "resource_groups", noun: "resource group",
-	list: func(ctx context.Context, cl *client.Client, accountID string) ([]catalogEntry, error) {
-		items, err := client.Collect(cl.ResourceGroups.List(ctx, accountID))
+	list: func(ctx context.Context, pd *providerData, accountID string) ([]catalogEntry, error) {
+		items, err := client.Collect(pd.client.ResourceGroups.List(ctx, accountID))
 		entries := make([]catalogEntry, 0, len(items))
 		for _, it := range items {
 			entries = append(entries, catalogEntry{ID: it.ID, Name: it.Name})

@@ -12,8 +12,8 @@ import (
 func NewRolesDataSource() datasource.DataSource { return &catalogDataSource{catalogKind: catalogRoles} }
 
 var catalogRoles = catalogKind{typeSuffix: "roles", noun: "role",
-	list: func(ctx context.Context, cl *client.Client, accountID string) ([]catalogEntry, error) {
-		items, err := client.Collect(cl.Roles.List(ctx, accountID))
+	list: func(ctx context.Context, pd *providerData, accountID string) ([]catalogEntry, error) {
+		items, err := client.Collect(pd.client.Roles.List(ctx, accountID))
 		entries := make([]catalogEntry, 0, len(items))
 		for _, it := range items {
 			entries = append(entries, catalogEntry{ID: it.ID, Name: it.Name, Description: it.Description})

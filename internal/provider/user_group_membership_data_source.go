@@ -21,7 +21,7 @@ type membershipDataModel struct {
 	AccountID   types.String `tfsdk:"account_id"`
 	UserGroupID types.String `tfsdk:"user_group_id"`
 	Members     types.List   `tfsdk:"members"`
-	MemberIDs   types.Set    `tfsdk:"member_ids"`
+	MemberIDs   idSet        `tfsdk:"member_ids"`
 }
 
 func (d *membershipDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -43,7 +43,7 @@ func (d *membershipDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 					"status": schema.StringAttribute{Computed: true, MarkdownDescription: "`pending` or `accepted`."},
 				}},
 			},
-			"member_ids": schema.SetAttribute{MarkdownDescription: "The member IDs, as a set.", Computed: true, ElementType: types.StringType},
+			"member_ids": schema.SetAttribute{MarkdownDescription: "The member IDs, as a set.", Computed: true, ElementType: types.StringType, CustomType: idSetOfStrings},
 		},
 	}
 }
@@ -68,6 +68,6 @@ func (d *membershipDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	}
 	m.AccountID = types.StringValue(accountID)
 	m.Members = types.ListValueMust(groupMemberType, items)
-	m.MemberIDs = memberSet(ids)
+	m.MemberIDs = idSetOf(ids)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

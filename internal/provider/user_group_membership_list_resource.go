@@ -63,7 +63,8 @@ func (l *membershipListResource) List(ctx context.Context, req list.ListRequest,
 		}
 		m := membershipModel{
 			ID: types.StringValue(g.ID), AccountID: types.StringValue(accountID), UserGroupID: types.StringValue(g.ID),
-			Members: memberSet(ids), Exclusive: types.BoolValue(true),
+			Members: idSetOf(ids), Exclusive: types.BoolValue(true),
+			ToRemove: idSetOf(nil).SetValue, // as Read leaves it
 		}
 		result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
 	}, "Cannot list the user groups of account "+accountID)

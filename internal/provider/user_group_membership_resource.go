@@ -3,11 +3,9 @@ package provider
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -36,8 +34,9 @@ type membershipModel struct {
 	ID          types.String `tfsdk:"id"`
 	AccountID   types.String `tfsdk:"account_id"`
 	UserGroupID types.String `tfsdk:"user_group_id"`
-	Members     types.Set    `tfsdk:"members"`
+	Members     idSet        `tfsdk:"members"`
 	Exclusive   types.Bool   `tfsdk:"exclusive"`
+	ToRemove    types.Set    `tfsdk:"members_to_remove"`
 }
 
 func (r *membershipResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -74,6 +73,7 @@ func (r *membershipResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				MarkdownDescription: "IDs of account members (`iam_account_member.<name>.id`). A set: order never matters. May be empty.",
 				Required:            true,
 				ElementType:         types.StringType,
+				CustomType:          idSetOfStrings,
 				Validators:          []validator.Set{setvalidator.ValueStringsAre(hexIDValidator("an account member ID"))},
 			},
 			"exclusive": schema.BoolAttribute{
@@ -82,6 +82,16 @@ func (r *membershipResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				Optional: true,
 				Computed: true,
 				Default:  booldefault.StaticBool(true),
+			},
+			"members_to_remove": schema.SetAttribute{
+				MarkdownDescription: "Computed at plan: emails of the members this apply removes from the group although this " +
+					"resource did not manage them, so that the plan names them. They are the members already in the group when a new " +
+					"exclusive membership takes it over, or those added by others while `exclusive` was `false` when it turns `true`; " +
+					"members this resource managed and no longer lists show in the `members` diff instead. Every plan that removes " +
+					"anyone also warns with the emails of everyone it removes. The apply refuses to remove anyone the plan did not name. " +
+					"Empty after the next refresh.",
+				Computed:    true,
+				ElementType: types.StringType,
 			},
 		},
 	}
@@ -101,45 +111,57 @@ func (r *membershipResource) ModifyPlan(ctx context.Context, req resource.Modify
 		return
 	}
 	accountID := plannedAccountID(ctx, req, resp)
-	planned, prior := setAttrs(ctx, req, "members", &resp.Diagnostics)
+	planned, prior := setAttrs[idSet](ctx, req, "members", &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || accountID == "" {
 		return
 	}
 	if !planned.IsUnknown() {
 		r.pd.checkMembersExist(ctx, accountID, newIDs(knownStrings(planned), knownStrings(prior)), &resp.Diagnostics)
 	}
-	// A new membership of an existing group: check the group exists (it is unknown at plan when
-	// the group is created in the same apply).
 	var groupID types.String
+	var exclusive, priorExclusive types.Bool
 	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("user_group_id"), &groupID)...)
-	if req.State.Raw.IsNull() && !groupID.IsUnknown() && !groupID.IsNull() && !r.pd.cache.Created(groupID.ValueString()) {
-		_, err := r.pd.cache.Group(ctx, r.pd.client, accountID, groupID.ValueString())
-		if errors.Is(err, client.ErrNotFound) {
-			resp.Diagnostics.AddAttributeError(path.Root("user_group_id"), "User group not found",
-				fmt.Sprintf("Account %s has no user group with ID %s. Use the `id` of an `iam_user_group` resource or data source.",
-					accountID, groupID.ValueString()))
-		} else if err != nil {
-			addAPIError(&resp.Diagnostics, "Cannot read user group "+groupID.ValueString(), err)
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("exclusive"), &exclusive)...)
+	isNew := req.State.Raw.IsNull()
+	if !isNew {
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("exclusive"), &priorExclusive)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// The group's ID is unknown at plan when the group is created in the same apply: then it has no
+	// members yet. An existing group is read when this plan may remove members the resource never
+	// managed (a new exclusive membership, or exclusive turned on); a new additive membership only
+	// checks that the group exists.
+	gid := groupID.ValueString()
+	var live []client.GroupMember
+	if !groupID.IsUnknown() && !groupID.IsNull() && !r.pd.cache.Created(gid) {
+		switch {
+		case exclusive.ValueBool() && (isNew || !priorExclusive.ValueBool()):
+			var ok bool
+			if live, ok = r.readGroupForPlan(ctx, accountID, gid, isNew, &resp.Diagnostics); !ok {
+				return
+			}
+		case isNew:
+			_, err := r.pd.cache.Group(ctx, r.pd.client, accountID, gid)
+			if errors.Is(err, client.ErrNotFound) {
+				addGroupNotFound(&resp.Diagnostics, accountID, gid)
+			} else if err != nil {
+				addAPIError(&resp.Diagnostics, "Cannot read user group "+gid, err)
+			}
 		}
 	}
+	r.planRemovals(ctx, req, resp, accountID, gid, exclusive, live, planned, prior)
 }
 
 // memberIDs reads a set of member IDs, sorted.
-func memberIDs(ctx context.Context, set types.Set, diags *diag.Diagnostics) []string {
+func memberIDs(ctx context.Context, set idSet, diags *diag.Diagnostics) []string {
 	ids := []string{}
 	if !set.IsNull() && !set.IsUnknown() {
 		diags.Append(set.ElementsAs(ctx, &ids, false)...)
 	}
 	slices.Sort(ids)
 	return ids
-}
-
-func memberSet(ids []string) types.Set {
-	vals := make([]attr.Value, 0, len(ids))
-	for _, id := range ids {
-		vals = append(vals, types.StringValue(id))
-	}
-	return types.SetValueMust(types.StringType, vals)
 }
 
 // write applies the change from prior to planned members: one PUT of the whole set when
@@ -179,6 +201,12 @@ func (r *membershipResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	groupID := plan.UserGroupID.ValueString()
+	if plan.Exclusive.ValueBool() && !r.pd.cache.Created(groupID) {
+		r.checkNoUnplannedRemoval(ctx, accountID, groupID, nil, planned, plan.ToRemove, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	// The group is often created in the same apply, and the API has been reported to answer 404 on
 	// a new group's members for a short while: retry 404 here (and only here) with the usual backoff.
 	writeCtx := client.RetryNotFound(ctx)
@@ -228,7 +256,8 @@ func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest,
 	state.ID = types.StringValue(groupID)
 	state.UserGroupID = types.StringValue(groupID)
 	state.AccountID = types.StringValue(accountID)
-	state.Members = memberSet(remote)
+	state.Members = idSetOf(remote)
+	state.ToRemove = idSetOf(nil).SetValue // names what one plan removes; cleared once read back
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
@@ -243,8 +272,8 @@ func (r *membershipResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 	groupID := plan.UserGroupID.ValueString()
-	if plan.Exclusive.ValueBool() && state.Exclusive.ValueBool() {
-		r.checkUnchangedSincePlan(ctx, accountID, groupID, prior, &resp.Diagnostics)
+	if plan.Exclusive.ValueBool() {
+		r.checkNoUnplannedRemoval(ctx, accountID, groupID, prior, planned, plan.ToRemove, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {
 			return
 		}
@@ -256,30 +285,6 @@ func (r *membershipResource) Update(ctx context.Context, req resource.UpdateRequ
 	plan.ID = types.StringValue(groupID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	resp.Diagnostics.Append(membershipIdentity.set(ctx, resp.Identity, accountID, groupID)...)
-}
-
-// checkUnchangedSincePlan reads the group's members before the PUT that replaces them, and stops if
-// they differ from what the plan was made from: someone changed the group in between (most often
-// while a saved plan waited for approval), and the PUT would undo that change without the plan
-// having shown it. One paged read per changed membership buys "never a silent wipe".
-func (r *membershipResource) checkUnchangedSincePlan(ctx context.Context, accountID, groupID string, prior []string, diags *diag.Diagnostics) {
-	members, err := r.pd.client.GroupMembers.ListAll(ctx, accountID, groupID)
-	if err != nil {
-		addUpdateError(diags, "Cannot read the members of user group "+groupID, err)
-		return
-	}
-	current := make([]string, 0, len(members))
-	for _, m := range members {
-		current = append(current, m.ID)
-	}
-	added, removed := newIDs(current, prior), newIDs(prior, current)
-	if len(added)+len(removed) == 0 {
-		return
-	}
-	diags.AddAttributeError(path.Root("members"), "User group members changed since the plan",
-		fmt.Sprintf("The members of user group %s were changed outside Terraform after the plan was made "+
-			"(added: %v; removed: %v). Nothing was changed, so that the apply does not undo a change the plan did not show. "+
-			"Run `terraform plan` (or `terraform apply` without a saved plan) again to review it.", groupID, added, removed))
 }
 
 // Delete empties the group when exclusive; in additive mode it removes only its own members.

@@ -56,8 +56,8 @@ func (d *userGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 							"so that adopting a group can carry its policies over unchanged.",
 						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 							"access":            schema.StringAttribute{Computed: true, MarkdownDescription: "`allow` or `deny`."},
-							"permission_groups": schema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Permission group IDs."},
-							"resource_groups":   schema.SetAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: "Resource group IDs."},
+							"permission_groups": schema.SetAttribute{Computed: true, ElementType: types.StringType, CustomType: idSetOfStrings, MarkdownDescription: "Permission group IDs."},
+							"resource_groups":   schema.SetAttribute{Computed: true, ElementType: types.StringType, CustomType: idSetOfStrings, MarkdownDescription: "Resource group IDs."},
 						}},
 					},
 				}},

@@ -21,6 +21,13 @@ var (
 	hexIDPattern     = accountIDPattern
 )
 
+// ClickHouse identifiers (organizations, users, invitations, roles) are lowercase UUIDs.
+var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+
+func organizationIDValidator() validator.String {
+	return stringvalidator.RegexMatches(uuidPattern, "must be a ClickHouse organization ID: a lowercase UUID such as 3b0a4d56-1f2e-4c3d-9a8b-7c6d5e4f3a2b")
+}
+
 const maxEmailLength = 90 // the API's limit
 
 func accountIDValidator() validator.String {
@@ -86,17 +93,18 @@ func isLoopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-type baseURLValidator struct{}
+// baseURLValidator checks an API base URL attribute (base_url, clickhouse.api_url).
+type baseURLValidator struct{ attr string }
 
 func (baseURLValidator) Description(context.Context) string {
 	return "must be an https URL, or http to a loopback host"
 }
 func (v baseURLValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-func (baseURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v baseURLValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
 	if msg := checkBaseURL(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid base_url", "`base_url` "+msg+".")
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+v.attr, "`"+v.attr+"` "+msg+".")
 	}
 }

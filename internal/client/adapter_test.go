@@ -1,0 +1,86 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// The ClickHouse adapter on the shared request path: basic auth, its envelope, status codes as
+// typed errors, and X-RateLimit-Reset honoured as the wait before retrying a 429.
+func TestClickHouseAdapter(t *testing.T) {
+	var calls atomic.Int32
+	var firstAt, secondAt atomic.Int64
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		user, pass, ok := r.BasicAuth()
+		if !ok || user != "key-id" || pass != "key-secret" {
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = w.Write([]byte(`{"status":401,"error":"Unauthorized","requestId":"r0"}`))
+			return
+		}
+		switch r.URL.Path {
+		case "/v1/organizations/org/members":
+			switch calls.Add(1) {
+			case 1:
+				firstAt.Store(time.Now().UnixNano())
+				w.Header().Set("X-RateLimit-Reset", "0.3")
+				w.WriteHeader(http.StatusTooManyRequests)
+				_, _ = w.Write([]byte(`{"status":429,"error":"Too many requests","requestId":"r1"}`))
+			default:
+				secondAt.Store(time.Now().UnixNano())
+				_, _ = w.Write([]byte(`{"status":200,"requestId":"r2","result":[{"userId":"u1","email":"Ann@Example.com","assignedRoles":[{"roleId":"a","roleName":"Admin","roleType":"system"}]}]}`))
+			}
+		case "/v1/organizations/org/members/gone":
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = w.Write([]byte(`{"status":404,"error":"Member not found","requestId":"r3"}`))
+		case "/v1/organizations/org/invitations":
+			if r.Method == http.MethodGet {
+				_, _ = w.Write([]byte(`{"status":200,"requestId":"r4","result":[]}`))
+				return
+			}
+			w.WriteHeader(http.StatusConflict)
+			_, _ = w.Write([]byte(`{"status":409,"error":"User is already a member","requestId":"r5"}`))
+		default:
+			_, _ = w.Write([]byte(`<html>not the API</html>`))
+		}
+	}))
+	t.Cleanup(ts.Close)
+	ch, err := NewClickHouse(ClickHouseConfig{Config: Config{BaseURL: ts.URL + "/v1", RequestsPerSecond: 1000,
+		RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond}, KeyID: "key-id", KeySecret: "key-secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+
+	m, err := ch.Members.FindByEmail(ctx, "org", "ann@example.com")
+	if err != nil || m.UserID != "u1" || strings.Join(m.RoleIDs(), ",") != "a" {
+		t.Fatalf("FindByEmail = %+v, %v; want u1 with role a, case-insensitively", m, err)
+	}
+	if wait := time.Duration(secondAt.Load() - firstAt.Load()); wait < time.Second {
+		t.Errorf("retried the 429 after %v; X-RateLimit-Reset 0.3 asks for a wait (rounded up to 1 s)", wait)
+	}
+	if _, err := ch.Members.Get(ctx, "org", "gone"); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "Member not found (request r3)") {
+		t.Errorf("Get(gone) = %v; want ErrNotFound with the API's message and request ID", err)
+	}
+	if _, err := ch.Invitations.Create(ctx, "org", InvitationCreate{Email: "ann@example.com", RoleIDs: []string{"a"}}); !errors.Is(err, ErrAlreadyExists) {
+		t.Errorf("Create for a member = %v; want ErrAlreadyExists (409)", err)
+	}
+	if _, err := ch.Roles.Get(ctx, "org", "x"); err == nil || !strings.Contains(err.Error(), "not the API's JSON envelope") {
+		t.Errorf("Roles.Get on an HTML answer = %v; want an envelope error", err)
+	}
+	bad, _ := NewClickHouse(ClickHouseConfig{Config: Config{BaseURL: ts.URL + "/v1", MaxRetries: -1}, KeyID: "key-id", KeySecret: "wrong"})
+	if _, err := bad.Roles.Get(ctx, "org", "x"); !errors.Is(err, ErrUnauthorized) {
+		t.Errorf("wrong secret = %v; want ErrUnauthorized", err)
+	}
+	if _, err := NewClickHouse(ClickHouseConfig{KeyID: "k"}); err == nil {
+		t.Error("NewClickHouse without a secret succeeded")
+	}
+	if got := (clickhouseAPI{keyID: "k", keySecret: "s"}).secrets(); len(got) != 2 || got[0] != "s" {
+		t.Errorf("secrets = %q; want the secret and the basic-auth value", got)
+	}
+}
