@@ -47,8 +47,9 @@ func NewWorkspace(dir, terraform, providerDir string, extraEnv ...string) (*Work
 		return nil, err
 	}
 	rc := filepath.Join(dir, ".terraformrc")
-	cfg := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-		"registry.terraform.io/iamkit/iam", providerDir)
+	// OpenTofu reads the provider's source address with its own registry host.
+	cfg := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n  }\n  direct {}\n}\n",
+		"registry.terraform.io/iamkit/iam", providerDir, "registry.opentofu.org/iamkit/iam", providerDir)
 	if err := os.WriteFile(rc, []byte(cfg), 0o600); err != nil {
 		return nil, err
 	}
