@@ -7,10 +7,8 @@ package clitest
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,22 +19,8 @@ import (
 
 func requireTerraform114(t *testing.T) {
 	t.Helper()
-	if terraformPath == "" {
-		t.Fatal("this test needs TF_ACC=1 and TF_ACC_TERRAFORM_PATH set to Terraform 1.14+: run `make test-tf114 TF=/path/to/terraform`")
-	}
-	out, err := exec.Command(terraformPath, "version", "-json").Output() // #nosec G204 -- the CLI under test
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err == nil {
-		err = json.Unmarshal(out, &v)
-	}
-	var major, minor int
-	if err == nil {
-		_, err = fmt.Sscanf(v.Version, "%d.%d", &major, &minor)
-	}
-	if err != nil || major < 1 || major == 1 && minor < 14 {
-		t.Fatalf("this test needs Terraform 1.14+; %s is %q (%v)", terraformPath, v.Version, err)
+	if err := RequireVersion(terraformPath, 1, 14); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -8,10 +8,8 @@
 package provider
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"regexp"
 	"testing"
 
@@ -22,30 +20,18 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/iamkit/terraform-provider-iam/internal/clitest"
 	"github.com/iamkit/terraform-provider-iam/internal/emulator"
 )
 
-// requireTerraform114 fails the test (never skips it) unless TF_ACC is set and the CLI under test
-// is Terraform 1.14 or later.
+// requireTerraform114 fails the test (never skips it) unless the CLI under test is Terraform 1.14+.
 func requireTerraform114(t *testing.T) {
 	t.Helper()
-	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if os.Getenv("TF_ACC") == "" || tf == "" {
-		t.Fatal("this test needs TF_ACC=1 and TF_ACC_TERRAFORM_PATH set to Terraform 1.14+: run `make test-tf114 TF=/path/to/terraform`")
+	if os.Getenv("TF_ACC") == "" {
+		t.Fatal("this test needs TF_ACC=1 and Terraform 1.14+: run `make test-tf114 TF=/path/to/terraform`")
 	}
-	out, err := exec.Command(tf, "version", "-json").Output() // #nosec G204 -- the CLI under test
-	var v struct {
-		Version string `json:"terraform_version"`
-	}
-	if err == nil {
-		err = json.Unmarshal(out, &v)
-	}
-	var major, minor int
-	if err == nil {
-		_, err = fmt.Sscanf(v.Version, "%d.%d", &major, &minor)
-	}
-	if err != nil || major < 1 || major == 1 && minor < 14 {
-		t.Fatalf("this test needs Terraform 1.14+; %s is %q (%v)", tf, v.Version, err)
+	if err := clitest.RequireVersion(os.Getenv("TF_ACC_TERRAFORM_PATH"), 1, 14); err != nil {
+		t.Fatal(err)
 	}
 }
 
