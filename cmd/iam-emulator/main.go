@@ -64,6 +64,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	chWindow := fs.Duration("clickhouse-rate-window", 10*time.Second, "ClickHouse rate-limit window (fixed; 429 says when it resets in X-RateLimit-Reset)")
 	chLag := fs.Duration("clickhouse-patch-lag", 0, "ClickHouse reads show a member's old roles this long after a PATCH")
 	chTTL := fs.Duration("clickhouse-invitation-ttl", 30*24*time.Hour, "how long a ClickHouse invitation can be accepted")
+	fHTML404 := fs.Float64("fault-html-404", 0, "share of requests answered 404 with a proxy's HTML page instead of the API's JSON")
+	lieList := fs.String("lie", "", "comma-separated ways listings lie, to test that a client never takes them as complete:\n"+lieHelp())
+	liePath := fs.String("lie-path", "", "lie only on paths containing this (such as /members); empty for all")
 	verbose := fs.Bool("v", false, "log one line per request to stderr (never credentials)")
 	createOmitsRoles := fs.Bool("create-omits-roles", true, "the member create answer leaves out roles, as reported of the real API (false: include them)")
 	newGroup404Requests := fs.Int("new-group-404-requests", 0, "a new group's first this many /members requests answer 404")
@@ -80,8 +83,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := checkFlags(fs); err != nil {
 		return err
 	}
+	lies, err := emulator.ParseLies(*lieList)
+	if err != nil {
+		return fmt.Errorf("-lie: %w", err)
+	}
 
-	host, _, err := net.SplitHostPort(*listen)
+	var host string
+	host, _, err = net.SplitHostPort(*listen)
 	if ip := net.ParseIP(host); err != nil || (host != "localhost" && (ip == nil || !ip.IsLoopback())) {
 		return fmt.Errorf("-listen %q must be a loopback address such as 127.0.0.1:8080", *listen)
 	}
@@ -90,6 +98,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		AllowDirectAccept: *allowAccept, RateLimit: *rateLimit, RateWindow: *rateWindow,
 		NewGroupMembers404For: *newGroup404, NewGroupMembers404Requests: *newGroup404Requests, CreateResponseOmitsRoles: createOmitsRoles,
 		DataFile: *dataFile, Deny: splitList(*deny), EchoCredentials: *echo,
+		Lies:            emulator.Lies{Kinds: lies, PathContains: *liePath},
 		ClickHouseKeyID: *chKeyID, ClickHouseKeySecret: *chKeySecret, ClickHouseOrgs: splitList(*chOrgs),
 		ClickHouseRateLimit: *chRate, ClickHouseRateWindow: *chWindow, ClickHousePatchLag: *chLag, ClickHouseInvitationTTL: *chTTL,
 	})
@@ -98,7 +107,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	srv.SetFaults(emulator.Faults{Seed: *seed, RateLimitRatio: *f429, RetryAfterSeconds: *retryAfter, ServerErrorRatio: *f5xx,
 		SlowRatio: *fSlow, SlowDelay: *slowDelay, DropBeforeRatio: *fDropBefore, DropAfterRatio: *fDropAfter,
-		NullResultRatio: *fNull, TruncatedRatio: *fTrunc})
+		NullResultRatio: *fNull, TruncatedRatio: *fTrunc, HTML404Ratio: *fHTML404})
 
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *listen)
 	if err != nil {
@@ -148,6 +157,15 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// lieHelp describes every lie, one per line, for -h.
+func lieHelp() string {
+	var b strings.Builder
+	for _, k := range emulator.LieKinds {
+		fmt.Fprintf(&b, "  %-13s %s\n", k, emulator.LieDescription(k))
+	}
+	return strings.TrimRight(b.String(), "\n")
 }
 
 // checkFlags refuses values the emulator would otherwise take silently: account IDs that are not

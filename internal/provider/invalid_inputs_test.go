@@ -66,7 +66,7 @@ func TestAccInvalidInputs(t *testing.T) {
 		{name: "member/empty email", config: member(`email = ""` + "\n" + roles), err: `Invalid email address`, noRequests: true},
 		{name: "member/roles and policies", config: member(`email = "jane@example.com"` + "\n" + roles + "\n" + policy("allow", q(pg), q(rg))), err: `(?s)roles.*policies`, noRequests: true},
 		{name: "member/neither roles nor policies", config: member(`email = "jane@example.com"`), err: `(?s)Exactly one of these attributes must be configured: \[roles,policies\]`, noRequests: true},
-		{name: "member/empty roles", config: member(`email = "jane@example.com"` + "\n" + `roles = []`), err: `roles set must contain at least 1 elements`, noRequests: true},
+		{name: "member/empty roles", config: member(`email = "jane@example.com"` + "\n" + `roles = []`), err: `(?s)Empty Roles.*leave ` + "`roles`" + ` out and set ` + "`policies`", noRequests: true},
 		{name: "member/role name instead of ID", config: member(`email = "jane@example.com"` + "\n" + `roles = ["Administrator"]`), err: `must be a role ID`, noRequests: true},
 		{name: "member/empty role ID", config: member(`email = "jane@example.com"` + "\n" + `roles = [""]`), err: `must be a role ID`, noRequests: true},
 		{name: "member/unknown role", config: member(`email = "jane@example.com"` + "\n" + `roles = ["` + unusedHexID + `"]`), err: `(?s)Unknown role ID.*` + unusedHexID + `.*iam_roles`},

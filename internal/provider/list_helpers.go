@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"iter"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -11,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/iamkit/terraform-provider-iam/internal/client"
 )
 
 // listBase holds what every list resource (`list` blocks of `terraform query`, Terraform 1.14+)
@@ -50,14 +53,21 @@ func accountIDListAttribute() schema.StringAttribute {
 	}
 }
 
-// streamList turns a listing into list results: one per item that keep accepts, built by fill,
-// at most limit of them (0: no limit), reading no page past the last result needed. An error of
-// the listing ends the stream with an error result naming what failed: a failed read is never
-// passed off as a shorter list.
+// streamList turns a listing into list results: one per item that keep accepts, built by fill, at
+// most limit of them (0: no limit). The client checks the whole listing before it yields the first
+// object; a failed or inconsistent listing ends the stream with an error result naming what
+// failed, never a shorter list. Objects the API listed twice come once, then a warning.
 func streamList[T any](seq iter.Seq2[T, error], limit int64, keep func(T) bool, fill func(T, *list.ListResult), failure string) iter.Seq[list.ListResult] {
 	return func(push func(list.ListResult) bool) {
 		var n int64
 		for it, err := range seq {
+			var repeated *client.RepeatedWarning
+			if errors.As(err, &repeated) {
+				var diags diag.Diagnostics
+				addRepeatedWarnings(&diags, []*client.RepeatedWarning{repeated})
+				push(list.ListResult{Diagnostics: diags})
+				return
+			}
 			if err != nil {
 				var diags diag.Diagnostics
 				addAPIError(&diags, failure, err)
