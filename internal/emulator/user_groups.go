@@ -32,6 +32,9 @@ func (s *Server) listGroups(w http.ResponseWriter, r *http.Request) {
 		items = append(items, renderGroup(acct, g))
 	}
 	s.mu.Unlock()
+	if !sortForDirection(w, r, items, "name") {
+		return
+	}
 	paginate(w, r, items, 20, 1, 50)
 }
 
@@ -53,7 +56,7 @@ type groupBody struct {
 }
 
 // applyGroupBody validates a body into g; the caller holds s.mu.
-func (s *Server) applyGroupBody(w http.ResponseWriter, acct string, g *group, in groupBody) bool {
+func (s *Server) applyGroupBody(w http.ResponseWriter, acct string, g *group, in groupBody, update bool) bool {
 	if in.Name != nil {
 		name := strings.TrimSpace(*in.Name)
 		if name == "" {
@@ -69,7 +72,7 @@ func (s *Server) applyGroupBody(w http.ResponseWriter, acct string, g *group, in
 		g.Name = *in.Name
 	}
 	if in.Policies != nil {
-		ps, msg := validatePolicies(acct, *in.Policies)
+		ps, msg := validatePolicies(acct, *in.Policies, update)
 		if msg != "" {
 			writeError(w, http.StatusBadRequest, 1001, "Invalid request: "+msg)
 			return false
@@ -93,11 +96,11 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	now := s.opts.Now()
 	g := &group{Policies: []policy{}, CreatedOn: now, ModifiedOn: now, Members: map[string]time.Time{}}
-	if !s.applyGroupBody(w, acct, g, in) {
+	if !s.applyGroupBody(w, acct, g, in, false) {
 		return
 	}
 	s.state.Seq++
-	g.ID, g.Seq = newID(), s.state.Seq
+	g.ID, g.Seq, g.members404Left = newID(), s.state.Seq, s.opts.NewGroupMembers404Requests
 	s.state.Accounts[acct].Groups[g.ID] = g
 	s.persist()
 	writeResult(w, renderGroup(acct, g), nil)
@@ -117,7 +120,7 @@ func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	updated := *g
-	if !s.applyGroupBody(w, acct, &updated, in) {
+	if !s.applyGroupBody(w, acct, &updated, in, true) {
 		return
 	}
 	if in.Policies == nil { // policy IDs are reissued on every write
@@ -149,6 +152,11 @@ func (s *Server) deleteGroup(w http.ResponseWriter, r *http.Request) {
 func (s *Server) groupForMembers(w http.ResponseWriter, r *http.Request) (*group, bool) {
 	g := s.state.Accounts[r.PathValue("account_id")].Groups[r.PathValue("group_id")]
 	if g == nil || (s.opts.NewGroupMembers404For > 0 && s.opts.Now().Sub(g.CreatedOn) < s.opts.NewGroupMembers404For) {
+		writeError(w, http.StatusNotFound, 1003, "User group not found")
+		return nil, false
+	}
+	if g.members404Left > 0 {
+		g.members404Left--
 		writeError(w, http.StatusNotFound, 1003, "User group not found")
 		return nil, false
 	}
@@ -192,11 +200,16 @@ func (s *Server) listGroupMembers(w http.ResponseWriter, r *http.Request) {
 		}
 		items = filtered
 	}
+	if !sortForDirection(w, r, items, "email") {
+		return
+	}
 	paginate(w, r, items, 50, 1, 500)
 }
 
-// readMemberRefs decodes the bare-array body [{"id"}] and checks every member is in the account.
-func (s *Server) readMemberRefs(w http.ResponseWriter, r *http.Request) ([]string, bool) {
+// readMemberRefs decodes the bare-array body [{"id"}]. Whether the members are in the account is
+// checked by the caller under the same lock as its write (a member deleted in between must not
+// leave a dangling ID in the group).
+func readMemberRefs(w http.ResponseWriter, r *http.Request) ([]string, bool) {
 	var raw json.RawMessage
 	if !decodeBody(w, r, &raw) {
 		return nil, false
@@ -207,14 +220,7 @@ func (s *Server) readMemberRefs(w http.ResponseWriter, r *http.Request) ([]strin
 		return nil, false
 	}
 	ids := make([]string, 0, len(refs))
-	a := s.state.Accounts[r.PathValue("account_id")]
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	for _, ref := range refs {
-		if a.Members[ref.ID] == nil {
-			writeError(w, http.StatusBadRequest, 1001, fmt.Sprintf("Invalid request: member %q is not a member of the account", ref.ID))
-			return nil, false
-		}
 		ids = append(ids, ref.ID)
 	}
 	return ids, true
@@ -230,12 +236,18 @@ func (s *Server) replaceGroupMembers(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) writeGroupMembers(w http.ResponseWriter, r *http.Request, replace bool) {
 	acct := r.PathValue("account_id")
-	ids, ok := s.readMemberRefs(w, r)
+	ids, ok := readMemberRefs(w, r)
 	if !ok {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for _, id := range ids {
+		if s.state.Accounts[acct].Members[id] == nil {
+			writeError(w, http.StatusBadRequest, 1001, fmt.Sprintf("Invalid request: member %q is not a member of the account", id))
+			return
+		}
+	}
 	g, ok := s.groupForMembers(w, r)
 	if !ok {
 		return
@@ -266,6 +278,10 @@ func (s *Server) writeGroupMembers(w http.ResponseWriter, r *http.Request, repla
 	added := make([]map[string]any, 0, len(ids))
 	for _, id := range ids {
 		added = append(added, renderGroupMember(s.state.Accounts[acct].Members[id]))
+	}
+	if lies(r, LiePOSTObject) && len(added) > 0 {
+		writeResult(w, added[0], nil)
+		return
 	}
 	writeResult(w, added, nil)
 }
@@ -305,4 +321,25 @@ func (s *Server) removeGroupMember(w http.ResponseWriter, r *http.Request) {
 	delete(g.Members, id)
 	s.persist()
 	writeResult(w, renderGroupMember(s.state.Accounts[acct].Members[id]), nil)
+}
+
+// sortForDirection sorts rendered items by key (ascending; paginate reverses for desc) when the
+// request names a direction, which the API documents as sorting user groups by name and group
+// members by email. Any other direction than asc or desc is refused.
+func sortForDirection(w http.ResponseWriter, r *http.Request, items []map[string]any, key string) bool {
+	dir := r.URL.Query().Get("direction")
+	switch dir {
+	case "":
+		return true
+	case "asc", "desc":
+	default:
+		writeError(w, http.StatusBadRequest, 1002, "Invalid direction: must be asc or desc")
+		return false
+	}
+	sort.SliceStable(items, func(i, j int) bool {
+		a, _ := items[i][key].(string)
+		b, _ := items[j][key].(string)
+		return strings.ToLower(a) < strings.ToLower(b)
+	})
+	return true
 }

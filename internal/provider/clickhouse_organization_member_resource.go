@@ -164,16 +164,15 @@ func (r *chMemberResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 
 // apply copies what the organization holds for the person into the model.
 func (m *chMemberModel) apply(orgID string, p chPerson) {
-	v := chPersonValues(p, time.Now())
+	f := chPersonFieldsOf(p, time.Now())
 	m.ID = types.StringValue(chImportID(orgID, p.Email))
 	m.OrganizationID = types.StringValue(orgID)
 	if !strings.EqualFold(m.Email.ValueString(), p.Email) {
 		m.Email = types.StringValue(p.Email)
 	}
 	m.RoleIDs = idSetOf(p.roleIDs())
-	m.Status = v["status"].(types.String)
-	m.UserID, m.Name, m.JoinedAt = v["user_id"].(types.String), v["name"].(types.String), v["joined_at"].(types.String)
-	m.InvitationID, m.InvitationExpiresAt = v["invitation_id"].(types.String), v["invitation_expires_at"].(types.String)
+	m.Status, m.UserID, m.Name, m.JoinedAt = f.Status, f.UserID, f.Name, f.JoinedAt
+	m.InvitationID, m.InvitationExpiresAt = f.InvitationID, f.InvitationExpiresAt
 }
 
 // person reads what the organization holds for email now (through the run's listings).
@@ -290,9 +289,7 @@ func (r *chMemberResource) Update(ctx context.Context, req resource.UpdateReques
 		return
 	}
 	// A pending invitation cannot change: revoke it and invite again (the plan warned).
-	if err := r.pd.clickhouse.Invitations.Delete(ctx, orgID, p.Invitation.ID); err != nil && !errors.Is(err, client.ErrNotFound) {
-		r.pd.cache.InvalidateClickHouse(orgID)
-		addAPIError(&resp.Diagnostics, "Cannot Revoke ClickHouse Invitation Of "+email, err)
+	if !r.revoke(ctx, orgID, *p.Invitation, &resp.Diagnostics) {
 		return
 	}
 	r.invite(ctx, orgID, &plan, &resp.Diagnostics)
@@ -327,10 +324,19 @@ func (r *chMemberResource) Delete(ctx context.Context, req resource.DeleteReques
 		}
 	}
 	if p.Invitation != nil {
-		if err := r.pd.clickhouse.Invitations.Delete(ctx, orgID, p.Invitation.ID); err != nil && !errors.Is(err, client.ErrNotFound) {
-			addAPIError(&resp.Diagnostics, "Cannot Revoke ClickHouse Invitation Of "+email, err)
-		}
+		r.revoke(ctx, orgID, *p.Invitation, &resp.Diagnostics)
 	}
+}
+
+// revoke deletes an invitation (one already gone is fine) and reports whether it is gone.
+func (r *chMemberResource) revoke(ctx context.Context, orgID string, inv client.ClickHouseInvitation, diags *diag.Diagnostics) bool {
+	err := r.pd.clickhouse.Invitations.Delete(ctx, orgID, inv.ID)
+	r.pd.cache.InvalidateClickHouse(orgID)
+	if err != nil && !errors.Is(err, client.ErrNotFound) {
+		addAPIError(diags, "Cannot Revoke ClickHouse Invitation Of "+inv.Email, err)
+		return false
+	}
+	return true
 }
 
 // ImportState accepts <organization_id>/<email> (a member or an invitation) and
