@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -83,8 +84,14 @@ func (f *fixture) call(method, path string, body any, headers ...string) (int, e
 		f.t.Fatalf("%s %s: %v", method, path, err)
 	}
 	defer func() { _ = resp.Body.Close() }()
+	// Read to the end: a large answer is chunked, and its last chunk (sent once the handler and
+	// the request log are done) is what makes the log complete when call returns.
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		f.t.Fatalf("%s %s: %v", method, path, err)
+	}
 	var env envelope
-	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
+	if err := json.Unmarshal(raw, &env); err != nil {
 		f.t.Fatalf("%s %s: not an envelope: %v", method, path, err)
 	}
 	return resp.StatusCode, env, resp.Header

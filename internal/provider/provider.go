@@ -172,9 +172,9 @@ func (p *iamProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 			},
 			"catalog_checks": schema.BoolAttribute{
 				MarkdownDescription: "Check at plan time that the role, permission group and resource group IDs new in the plan exist, " +
-					"by reading the account's catalogues once per run. Default true. The checks are a help, not a requirement: when a " +
-					"catalogue cannot be read (a token allowed to edit members but not to read roles gets 403) the plan warns once and " +
-					"goes on, and the apply lets the API check the IDs. Set false to skip the reads entirely.",
+					"by reading the account's catalogues once per run. Default true. The checks are a help, not a requirement: when the " +
+					"token may not read a catalogue (a token allowed to edit members but not to read roles gets 403) the plan warns once " +
+					"and goes on, and the apply lets the API check the IDs. Set false to skip the reads entirely.",
 				Optional: true,
 			},
 			"requests_per_second": schema.Float64Attribute{
