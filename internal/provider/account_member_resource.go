@@ -147,10 +147,16 @@ func (r *accountMemberResource) checkStatusChange(ctx context.Context, req resou
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || r.pd == nil || resp.Diagnostics.HasError() {
 		return
 	}
-	var config, state accountMemberModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	// Only the configured status decides whether there is anything to check: read that attribute
+	// alone (every plan of every member comes here), the whole state only when it says "accepted".
+	var configured types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("status"), &configured)...)
+	if resp.Diagnostics.HasError() || configured.ValueString() != "accepted" {
+		return
+	}
+	var state accountMemberModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || config.Status.ValueString() != "accepted" || state.Status.ValueString() == "accepted" {
+	if resp.Diagnostics.HasError() || state.Status.ValueString() == "accepted" {
 		return
 	}
 	accountID := r.pd.resolveAccountID(state.AccountID, &resp.Diagnostics)
@@ -266,8 +272,9 @@ func (r *accountMemberResource) Read(ctx context.Context, req resource.ReadReque
 		addAPIError(&resp.Diagnostics, "Cannot read account member "+state.ID.ValueString(), err)
 		return
 	}
-	state.apply(accountID, mem, false)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	refreshed := state
+	refreshed.apply(accountID, mem, false)
+	setStateIfChanged(ctx, &resp.State, &state, &refreshed, &resp.Diagnostics)
 }
 
 func (r *accountMemberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

@@ -248,19 +248,20 @@ func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest,
 	for _, m := range members {
 		remote = append(remote, m.ID)
 	}
-	if state.Exclusive.IsNull() {
-		state.Exclusive = types.BoolValue(true)
+	refreshed := state
+	if refreshed.Exclusive.IsNull() {
+		refreshed.Exclusive = types.BoolValue(true)
 	}
-	if !state.Exclusive.ValueBool() { // additive: only what this resource manages
-		prior := memberIDs(ctx, state.Members, &resp.Diagnostics)
-		remote = slices.DeleteFunc(remote, func(id string) bool { return !slices.Contains(prior, id) })
+	if !refreshed.Exclusive.ValueBool() { // additive: only what this resource manages
+		prior := idLookup(knownStrings(state.Members))
+		remote = slices.DeleteFunc(remote, func(id string) bool { return !prior[id] })
 	}
-	state.ID = types.StringValue(groupID)
-	state.UserGroupID = types.StringValue(groupID)
-	state.AccountID = types.StringValue(accountID)
-	state.Members = idSetOf(remote)
-	state.ToRemove = idSetOf(nil).SetValue // names what one plan removes; cleared once read back
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	refreshed.ID = types.StringValue(groupID)
+	refreshed.UserGroupID = types.StringValue(groupID)
+	refreshed.AccountID = types.StringValue(accountID)
+	refreshed.Members = idSetOf(remote)
+	refreshed.ToRemove = idSetOf(nil).SetValue // names what one plan removes; cleared once read back
+	setStateIfChanged(ctx, &resp.State, &state, &refreshed, &resp.Diagnostics)
 }
 
 // errGroupGone is readMembers' answer when the group itself no longer exists.

@@ -154,8 +154,9 @@ func (r *userGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 		addAPIError(&resp.Diagnostics, "Cannot read user group "+state.ID.ValueString(), err)
 		return
 	}
-	state.apply(accountID, g)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	refreshed := state
+	refreshed.apply(accountID, g)
+	setStateIfChanged(ctx, &resp.State, &state, &refreshed, &resp.Diagnostics)
 }
 
 func (r *userGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
