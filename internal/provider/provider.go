@@ -315,7 +315,7 @@ func (p *iamProvider) clickhouseConfig(cfg providerModel, cc client.Config, diag
 
 func (p *iamProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{NewAccountMemberResource, NewUserGroupResource, NewUserGroupMembershipResource,
-		NewClickHouseOrganizationMemberResource}
+		NewClickHouseOrganizationMemberResource, NewAccountMembersResource}
 }
 
 func (p *iamProvider) DataSources(_ context.Context) []func() datasource.DataSource {

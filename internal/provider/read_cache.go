@@ -104,6 +104,14 @@ func (c *readCache) Group(ctx context.Context, cl *client.Client, accountID, gro
 		})
 }
 
+// AllMembers returns every member of the account (by ID) from one paged listing per run, shared
+// with the refreshes of iam_account_member; a failed or partial listing is an error.
+func (c *readCache) AllMembers(ctx context.Context, cl *client.Client, accountID string) (map[string]client.Member, error) {
+	return c.members.all(ctx, accountID, func() ([]client.Member, error) {
+		return client.Collect(cl.Members.List(ctx, accountID, client.MemberListOptions{}))
+	})
+}
+
 // InvalidateMembers must be called after every write to the account's members.
 func (c *readCache) InvalidateMembers(accountID string) { c.members.invalidate(accountID) }
 
@@ -152,6 +160,19 @@ func (s *snapshots[T]) get(ctx context.Context, accountID, id string, getOne fun
 		return nil, fmt.Errorf("%s is not in the account's listing: %w", id, client.ErrNotFound)
 	}
 	return &it, nil
+}
+
+// all returns the account's whole listing, making it now if no read has yet.
+func (s *snapshots[T]) all(ctx context.Context, accountID string, listAll func() ([]T, error)) (map[string]T, error) {
+	s.mu.Lock()
+	snap := s.accounts[accountID]
+	if snap == nil {
+		snap = &snapshot[T]{}
+		s.accounts[accountID] = snap
+	}
+	snap.directReads = directReadsBeforeListing // no more direct reads: list
+	s.mu.Unlock()
+	return s.load(ctx, accountID, listAll)
 }
 
 // load returns the account's listing, (nil, nil) when the caller should read one object directly
