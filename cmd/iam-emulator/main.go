@@ -48,6 +48,10 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	slowDelay := flag.Duration("slow-delay", 2*time.Second, "delay of slow responses")
 	fDropBefore := flag.Float64("fault-drop-before", 0, "share of connections dropped before processing")
 	fDropAfter := flag.Float64("fault-drop-after", 0, "share of connections dropped after processing (the ambiguous case)")
+	fNull := flag.Float64("fault-null-result", 0, `share of requests processed, then answered success with "result": null`)
+	fTrunc := flag.Float64("fault-truncated", 0, "share of requests processed, then answered with half of the body")
+	deny := flag.String("deny", "", `answer 403 to requests whose path contains one of these, comma-separated (e.g. "/roles,/iam/permission_groups")`)
+	echo := flag.Bool("echo-credentials", false, "lie mode: quote the request's Authorization header in every error message")
 	seed := flag.Int64("fault-seed", 1, "seed of the fault generator")
 	chKeyID := flag.String("clickhouse-key-id", emulator.DefaultClickHouseKeyID, "accepted ClickHouse API key ID (basic auth user)")
 	chKeySecret := flag.String("clickhouse-key-secret", emulator.DefaultClickHouseKeySecret, "accepted ClickHouse API key secret (basic auth password)")
@@ -68,7 +72,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	srv, err := emulator.New(emulator.Options{
 		Tokens: splitList(*tokens), APIKey: *apiKey, Email: *email, Accounts: splitList(*accounts),
 		AllowDirectAccept: *allowAccept, RateLimit: *rateLimit, RateWindow: *rateWindow,
-		NewGroupMembers404For: *newGroup404, DataFile: *dataFile,
+		NewGroupMembers404For: *newGroup404, DataFile: *dataFile, Deny: splitList(*deny), EchoCredentials: *echo,
 		ClickHouseKeyID: *chKeyID, ClickHouseKeySecret: *chKeySecret, ClickHouseOrgs: splitList(*chOrgs),
 		ClickHouseRateLimit: *chRate, ClickHouseRateWindow: *chWindow, ClickHousePatchLag: *chLag, ClickHouseInvitationTTL: *chTTL,
 	})
@@ -76,7 +80,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	srv.SetFaults(emulator.Faults{Seed: *seed, RateLimitRatio: *f429, RetryAfterSeconds: *retryAfter, ServerErrorRatio: *f5xx,
-		SlowRatio: *fSlow, SlowDelay: *slowDelay, DropBeforeRatio: *fDropBefore, DropAfterRatio: *fDropAfter})
+		SlowRatio: *fSlow, SlowDelay: *slowDelay, DropBeforeRatio: *fDropBefore, DropAfterRatio: *fDropAfter,
+		NullResultRatio: *fNull, TruncatedRatio: *fTrunc})
 
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", *listen)
 	if err != nil {

@@ -22,6 +22,9 @@ var (
 	// ErrMultipleMatches means a lookup by a key the API keeps unique (email, group name) found
 	// several objects: a lookup must never pick one of them silently.
 	ErrMultipleMatches = errors.New("more than one match")
+	// ErrNotAdopted means a create's outcome was unknown and an object with the same email or name
+	// was found afterwards that cannot be proven to come from it: it was not taken into the state.
+	ErrNotAdopted = errors.New("found but not adopted")
 )
 
 // ErrorDetail is one item of the envelope's errors or messages.

@@ -38,26 +38,26 @@ func (s *GroupMembersService) Get(ctx context.Context, accountID, groupID, membe
 
 // Create adds members to the group (POST). Adding a member twice is harmless on the API's side,
 // so this POST is retried like an idempotent request.
-func (s *GroupMembersService) Create(ctx context.Context, accountID, groupID string, memberIDs []string) ([]GroupMember, error) {
-	ctx = context.WithValue(ctx, idempotentPostKey, true)
+func (s *GroupMembersService) Create(ctx context.Context, accountID, groupID string, memberIDs []string, opts ...RequestOption) ([]GroupMember, error) {
+	opts = append(opts, func(o *requestOptions) { o.idempotentPost = true })
 	var out []GroupMember
-	if _, err := s.c.do(ctx, http.MethodPost, groupMembersPath(accountID, groupID), nil, idRefs(memberIDs), &out); err != nil {
+	if _, err := s.c.do(ctx, http.MethodPost, groupMembersPath(accountID, groupID), nil, idRefs(memberIDs), &out, opts...); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
 // Update replaces the whole set of members with one PUT; an empty slice empties the group.
-func (s *GroupMembersService) Update(ctx context.Context, accountID, groupID string, memberIDs []string) ([]GroupMember, error) {
+func (s *GroupMembersService) Update(ctx context.Context, accountID, groupID string, memberIDs []string, opts ...RequestOption) ([]GroupMember, error) {
 	var out []GroupMember
-	if _, err := s.c.do(ctx, http.MethodPut, groupMembersPath(accountID, groupID), nil, idRefs(memberIDs), &out); err != nil {
+	if _, err := s.c.do(ctx, http.MethodPut, groupMembersPath(accountID, groupID), nil, idRefs(memberIDs), &out, opts...); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
 // Delete removes one member from the group.
-func (s *GroupMembersService) Delete(ctx context.Context, accountID, groupID, memberID string) error {
-	_, err := s.c.do(ctx, http.MethodDelete, groupMembersPath(accountID, groupID)+"/"+url.PathEscape(memberID), nil, nil, nil)
+func (s *GroupMembersService) Delete(ctx context.Context, accountID, groupID, memberID string, opts ...RequestOption) error {
+	_, err := s.c.do(ctx, http.MethodDelete, groupMembersPath(accountID, groupID)+"/"+url.PathEscape(memberID), nil, nil, nil, opts...)
 	return err
 }

@@ -2,6 +2,8 @@ package client
 
 import (
 	"encoding/json"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -124,4 +126,38 @@ type ResourceGroup struct {
 	Name  string          `json:"name"`
 	Scope json.RawMessage `json:"scope,omitempty"`
 	Meta  json.RawMessage `json:"meta,omitempty"`
+}
+
+// sameSet reports whether a and b hold the same strings, ignoring order and repeats.
+func sameSet(a, b []string) bool {
+	x, y := slices.Clone(a), slices.Clone(b)
+	slices.Sort(x)
+	slices.Sort(y)
+	return slices.Equal(slices.Compact(x), slices.Compact(y))
+}
+
+// samePolicies reports whether the policies the API holds are the ones sent (as sets, IDs only).
+func samePolicies(sent []PolicyInput, got []Policy) bool {
+	key := func(access string, pgs, rgs []string) string {
+		pgs, rgs = slices.Clone(pgs), slices.Clone(rgs)
+		slices.Sort(pgs)
+		slices.Sort(rgs)
+		return access + "|" + strings.Join(slices.Compact(pgs), ",") + "|" + strings.Join(slices.Compact(rgs), ",")
+	}
+	a := make([]string, 0, len(sent))
+	for _, p := range sent {
+		a = append(a, key(p.Access, p.PermissionGroupIDs, p.ResourceGroupIDs))
+	}
+	b := make([]string, 0, len(got))
+	for _, p := range got {
+		var pgs, rgs []string
+		for _, g := range p.PermissionGroups {
+			pgs = append(pgs, g.ID)
+		}
+		for _, g := range p.ResourceGroups {
+			rgs = append(rgs, g.ID)
+		}
+		b = append(b, key(p.Access, pgs, rgs))
+	}
+	return sameSet(a, b)
 }

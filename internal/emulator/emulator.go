@@ -29,7 +29,14 @@ type Options struct {
 	RateWindow               time.Duration
 	NewGroupMembers404For    time.Duration // a new group's /members answer 404 this long (reported eventual consistency)
 	DataFile                 string        // JSON persistence, loaded by New and saved after every write
-	Now                      func() time.Time
+	// Deny answers 403 (code 9109, as the API does for a token without the permission) to every
+	// request whose path contains one of these strings, e.g. "/roles": a token that may edit
+	// members but not read the roles catalogue. See also SetDenied.
+	Deny []string
+	// EchoCredentials is a lie mode for testing clients: every error answer quotes the request's
+	// Authorization (or X-Auth-Key) header in its message, as some servers and proxies do.
+	EchoCredentials bool
+	Now             func() time.Time
 
 	// ClickHouse Cloud (clickhouse.go).
 	ClickHouseKeyID, ClickHouseKeySecret string        // accepted API key; default DefaultClickHouseKeyID/Secret
@@ -51,6 +58,7 @@ type Server struct {
 	chRate map[string]*chWindow   // ClickHouse key -> its current window
 	log    []Request
 	faults faultState
+	deny   []string
 }
 
 // New builds a server, loading Options.DataFile when it exists.
@@ -79,7 +87,7 @@ func New(opts Options) (*Server, error) {
 	if opts.ClickHouseInvitationTTL == 0 {
 		opts.ClickHouseInvitationTTL = defaultInvitationTTL
 	}
-	s := &Server{opts: opts, state: newState(opts.Accounts), rate: map[string][]time.Time{}, chRate: map[string]*chWindow{}}
+	s := &Server{opts: opts, state: newState(opts.Accounts), rate: map[string][]time.Time{}, chRate: map[string]*chWindow{}, deny: opts.Deny}
 	for _, o := range opts.ClickHouseOrgs {
 		s.state.CHOrgs[o] = newCHOrg()
 	}
@@ -137,6 +145,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r = r2
 	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	if s.opts.EchoCredentials {
+		rec.echo = r.Header.Get("Authorization")
+		if rec.echo == "" {
+			rec.echo = r.Header.Get("X-Auth-Key")
+		}
+	}
 	entry := Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Time: s.opts.Now()}
 	defer func() {
 		entry.Status = rec.status
@@ -160,6 +174,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if cred == "" {
 		writeError(rec, http.StatusForbidden, 10000, "Authentication error")
+		return
+	}
+	if s.denied(r.URL.Path) {
+		writeError(rec, http.StatusForbidden, 9109, "Unauthorized to access requested resource")
 		return
 	}
 	if retry, ok := s.takeRate(cred, rec); !ok {
@@ -234,9 +252,28 @@ func (s *Server) takeRate(cred string, w http.ResponseWriter) (retryAfter int, o
 	return 0, true
 }
 
+// SetDenied replaces Options.Deny: requests whose path contains one of these strings answer 403.
+func (s *Server) SetDenied(paths ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.deny = paths
+}
+
+func (s *Server) denied(path string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, d := range s.deny {
+		if d != "" && strings.Contains(path, d) {
+			return true
+		}
+	}
+	return false
+}
+
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
+	echo   string // EchoCredentials: the credential header quoted in every error message
 }
 
 func (r *statusRecorder) WriteHeader(code int) { r.status = code; r.ResponseWriter.WriteHeader(code) }
@@ -274,6 +311,9 @@ func writeResult(w http.ResponseWriter, result any, info *resultInfo) {
 }
 
 func writeError(w http.ResponseWriter, status, code int, msg string) {
+	if rec, ok := w.(*statusRecorder); ok && rec.echo != "" {
+		msg += fmt.Sprintf(" (token %s lacks permission)", rec.echo)
+	}
 	writeJSON(w, status, map[string]any{"success": false, "errors": []errorItem{{Code: code, Message: msg}}, "messages": []any{}, "result": nil})
 }
 

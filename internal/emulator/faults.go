@@ -21,6 +21,8 @@ const (
 	FaultDropBefore  FaultKind = "drop_before"  // close the connection without processing
 	FaultDropAfter   FaultKind = "drop_after"   // process, then close the connection without answering
 	FaultRejected    FaultKind = "rejected"     // HTTP 400 validation error, before processing (never retried)
+	FaultNullResult  FaultKind = "null_result"  // process, then answer a success with "result": null
+	FaultTruncated   FaultKind = "truncated"    // process, then send only the first half of the answer
 )
 
 // Faults injects faults into a share of requests, drawn from a seeded generator.
@@ -34,6 +36,8 @@ type Faults struct {
 	SlowDelay           time.Duration
 	DropBeforeRatio     float64
 	DropAfterRatio      float64
+	NullResultRatio     float64
+	TruncatedRatio      float64
 	Methods             []string // only these methods; empty for all
 	PathContains        string   // only paths containing this; empty for all
 }
@@ -105,7 +109,8 @@ func (s *Server) nextFault(r *http.Request) FaultKind {
 		ratio float64
 		kind  FaultKind
 	}{{c.RateLimitRatio, FaultRateLimit}, {c.ServerErrorRatio, FaultServerError}, {c.SlowRatio, FaultSlow},
-		{c.DropBeforeRatio, FaultDropBefore}, {c.DropAfterRatio, FaultDropAfter}} {
+		{c.DropBeforeRatio, FaultDropBefore}, {c.DropAfterRatio, FaultDropAfter},
+		{c.NullResultRatio, FaultNullResult}, {c.TruncatedRatio, FaultTruncated}} {
 		if x < k.ratio {
 			f.injected[k.kind]++
 			return k.kind
@@ -167,6 +172,19 @@ func (s *Server) applyFault(kind FaultKind, w *statusRecorder, r *http.Request) 
 		s.mux.ServeHTTP(httptest.NewRecorder(), r) // processed, but the answer never arrives
 		w.status = 0
 		drop(w)
+		return true
+	case FaultNullResult, FaultTruncated:
+		done := httptest.NewRecorder()
+		s.mux.ServeHTTP(done, r) // processed; the answer is damaged on the way
+		body := done.Body.Bytes()
+		if kind == FaultTruncated {
+			body = body[:len(body)/2]
+		} else if done.Code < 300 {
+			body = []byte(`{"success":true,"errors":[],"messages":[],"result":null}` + "\n")
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(done.Code)
+		_, _ = w.Write(body)
 		return true
 	}
 	return false

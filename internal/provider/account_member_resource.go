@@ -219,14 +219,12 @@ func (r *accountMemberResource) Create(ctx context.Context, req resource.CreateR
 		plan.Status = types.StringValue("pending")
 		in.Status = "pending"
 	}
+	in.Guard = r.pd.createGuard(ctx, accountID, true, in.Email)
 	mem, err := r.pd.client.Members.Create(ctx, accountID, in)
 	r.pd.cache.InvalidateMembers(accountID)
-	if errors.Is(err, client.ErrAlreadyExists) {
-		id := accountID + "/" + in.Email
-		resp.Diagnostics.AddAttributeError(path.Root("email"), "Account member already exists",
-			fmt.Sprintf("Account %s already has a member with email %s. To manage it with Terraform, import it:\n\n"+
-				"  terraform import <resource address> %s\n\nor add an import block:\n\n  import {\n    to = <resource address>\n    id = %q\n  }",
-				accountID, in.Email, id, id))
+	if errors.Is(err, client.ErrAlreadyExists) || errors.Is(err, client.ErrNotAdopted) {
+		addCreateConflict(&resp.Diagnostics, path.Root("email"), "Account member already exists", accountID,
+			"a member with email "+in.Email, accountID+"/"+in.Email, err)
 		return
 	}
 	if err != nil {
@@ -234,6 +232,7 @@ func (r *accountMemberResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	r.pd.cache.NoteCreated(mem.ID)
+	r.pd.cache.presence.note(accountID, true, in.Email, mem.ID)
 	plan.apply(accountID, mem, true)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -297,6 +296,9 @@ func (r *accountMemberResource) Delete(ctx context.Context, req resource.DeleteR
 	}
 	err := r.pd.client.Members.Delete(ctx, accountID, state.ID.ValueString())
 	r.pd.cache.InvalidateMembers(accountID)
+	if err == nil || errors.Is(err, client.ErrNotFound) {
+		r.pd.cache.presence.note(accountID, true, state.Email.ValueString(), "")
+	}
 	if err != nil && !errors.Is(err, client.ErrNotFound) {
 		addAPIError(&resp.Diagnostics, "Cannot remove account member "+state.ID.ValueString(), err)
 	}

@@ -216,3 +216,62 @@ func TestAccClickHouseOrganizationMemberExists(t *testing.T) {
 		t.Errorf("invitations = %v; want only bob's, sent before", got)
 	}
 }
+
+func invite(t *testing.T, ch *client.ClickHouse, email string, roles ...string) {
+	t.Helper()
+	if _, err := ch.Invitations.Create(context.Background(), chOrgID, client.InvitationCreate{Email: email, RoleIDs: roles}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Faults on the ClickHouse API (429 with X-RateLimit-Reset, 500/502/503, answers dropped after the
+// invitation was created) while five people are invited, one role is changed and everything is
+// destroyed: each run ends with exactly one invitation per person and an empty plan.
+func TestAccClickHouseFaults(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	env.Server.SetFaults(emulator.Faults{Seed: 12, PathContains: emulator.ClickHousePrefix, RateLimitRatio: 0.1, ServerErrorRatio: 0.1, DropAfterRatio: 0.1})
+	emails := []string{"a@example.com", "b@example.com", "c@example.com", "d@example.com", "e@example.com"}
+	config := func(role string) string {
+		return env.ClickHouseProviderConfig() + fmt.Sprintf(`
+data "iam_clickhouse_roles" "all" {}
+
+locals {
+  emails = %s
+}
+
+resource "iam_clickhouse_organization_member" "m" {
+  count    = length(local.emails)
+  email    = local.emails[count.index]
+  role_ids = [data.iam_clickhouse_roles.all.ids_by_name[count.index == 0 ? %q : "Member"]]
+}
+`, "[\""+strings.Join(emails, "\", \"")+"\"]", role)
+	}
+	exactlyOneEach := func(*terraform.State) error {
+		if got := env.Server.ClickHouseInvitationEmails(chOrgID); !slices.Equal(got, emails) {
+			return fmt.Errorf("invitations = %v, want one for each of %v", got, emails)
+		}
+		return nil
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(*terraform.State) error {
+			if got := env.Server.ClickHouseInvitationEmails(chOrgID); len(got) != 0 {
+				return fmt.Errorf("after destroy: invitations %v", got)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{Config: config("Member"), Check: exactlyOneEach,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{Config: config("Admin"), Check: exactlyOneEach,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+	injected := env.Server.FaultsInjected()
+	for _, k := range []emulator.FaultKind{emulator.FaultRateLimit, emulator.FaultServerError, emulator.FaultDropAfter} {
+		if injected[k] == 0 {
+			t.Errorf("no %s fault was injected (%v): the test proved nothing about it", k, injected)
+		}
+	}
+	t.Logf("TestAccClickHouseFaults: 5 invitations, a role change and destroy under %v faults: one invitation each, empty plans", injected)
+}

@@ -3,8 +3,10 @@ package provider
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 
 	"github.com/iamkit/terraform-provider-iam/internal/client"
 )
@@ -27,6 +29,20 @@ func addUpdateError(diags *diag.Diagnostics, summary string, err error) {
 	addAPIError(diags, summary, err)
 }
 
+// addCreateConflict reports a create that found its email or name taken: "already exists", or an
+// unknown outcome after which an object was found that cannot be proven to be this create's
+// (client.ErrNotAdopted). Either way nothing was changed, and importing is the way to manage it.
+func addCreateConflict(diags *diag.Diagnostics, attr path.Path, summary, accountID, what, importID string, err error) {
+	detail := fmt.Sprintf("Account %s already has %s.", accountID, what)
+	if errors.Is(err, client.ErrNotAdopted) {
+		detail = err.Error() + "\n\nNothing was changed and it is not recorded in the state: an object that this apply cannot " +
+			"prove it created is never taken over (it may be someone else's, with other access)."
+	}
+	diags.AddAttributeError(attr, summary, detail+fmt.Sprintf(" To manage it with Terraform, import it:\n\n"+
+		"  terraform import <resource address> %s\n\nor add an import block:\n\n  import {\n    to = <resource address>\n    id = %q\n  }",
+		importID, importID))
+}
+
 func apiErrorDetail(err error) string {
 	var advice string
 	switch {
@@ -36,6 +52,11 @@ func apiErrorDetail(err error) string {
 	case errors.Is(err, client.ErrRateLimited):
 		advice = "The API's rate limit (1200 requests per 5 minutes) was still exceeded after the retries. Wait a few " +
 			"minutes and run again, or lower `requests_per_second` or raise `max_retries` in the provider block."
+		var apiErr *client.APIError
+		if errors.As(err, &apiErr) && apiErr.RetryAfter > 0 {
+			advice += fmt.Sprintf(" The API asked to wait %s before the next request (Retry-After); the provider waits at most "+
+				"`max_retry_wait_seconds` before one retry.", apiErr.RetryAfter.Round(time.Second))
+		}
 	case errors.Is(err, client.ErrAmbiguous):
 		advice = "The connection failed after the request was sent, so it may or may not have been applied. " +
 			"Run `terraform plan` to see what the account holds now; the next apply converges."

@@ -25,9 +25,13 @@ import (
 
 // catalogCache holds catalogue IDs per kind and account for one provider process.
 type catalogCache struct {
-	mu  sync.Mutex
-	ids map[string]map[string]bool // kind + "/" + account -> IDs
+	mu     sync.Mutex
+	ids    map[string]map[string]bool // kind + "/" + account -> IDs
+	failed map[string]bool            // kind + "/" + account whose listing failed (warned once)
 }
+
+// errCatalogWarned is a catalogue whose failure to list was already reported once in this run.
+var errCatalogWarned = errors.New("catalogue unavailable, already reported")
 
 func (c *catalogCache) get(ctx context.Context, pd *providerData, accountID string, kind catalogKind) (map[string]bool, error) {
 	key := kind.typeSuffix + "/" + accountID
@@ -36,8 +40,17 @@ func (c *catalogCache) get(ctx context.Context, pd *providerData, accountID stri
 	if ids, ok := c.ids[key]; ok {
 		return ids, nil
 	}
+	if c.failed[key] {
+		return nil, errCatalogWarned
+	}
 	entries, err := kind.list(ctx, pd, accountID)
 	if err != nil {
+		if ctx.Err() == nil {
+			if c.failed == nil {
+				c.failed = map[string]bool{}
+			}
+			c.failed[key] = true // one listing and one warning per run, not one per resource
+		}
 		return nil, err
 	}
 	ids := make(map[string]bool, len(entries))
@@ -67,8 +80,11 @@ func newIDs(planned, prior []string) []string {
 }
 
 // checkCatalogIDs adds an error on attr for every ID in ids that the account's catalogue lacks.
+// The check is a help, not a requirement: when the catalogue cannot be read (a token that may edit
+// members but not read roles gets 403; the API is unreachable during `plan -refresh=false`), the
+// plan warns once per catalogue and goes on, and the apply lets the API judge the IDs.
 func (pd *providerData) checkCatalogIDs(ctx context.Context, accountID string, kind catalogKind, attr path.Path, ids []string, diags *diag.Diagnostics) {
-	if pd == nil || len(ids) == 0 || accountID == "" {
+	if pd == nil || !pd.catalogChecks || len(ids) == 0 || accountID == "" {
 		return
 	}
 	owner := kind.owner
@@ -76,8 +92,18 @@ func (pd *providerData) checkCatalogIDs(ctx context.Context, accountID string, k
 		owner = "Account"
 	}
 	known, err := pd.cache.catalogs.get(ctx, pd, accountID, kind)
+	if errors.Is(err, errCatalogWarned) || (err != nil && ctx.Err() != nil) {
+		return
+	}
 	if err != nil {
-		addAPIError(diags, fmt.Sprintf("Cannot read the %ss of %s %s to check the configuration", kind.noun, strings.ToLower(owner), accountID), err)
+		advice := "The plan goes on without this check; the API checks the IDs when the apply sends them."
+		if errors.Is(err, client.ErrUnauthorized) {
+			advice = fmt.Sprintf("The token may not read the %ss. This check is optional: the plan goes on without it, and the "+
+				"API checks the IDs when the apply sends them. To skip it (and this warning), set `catalog_checks = false` in "+
+				"the provider block, or allow the token to read the %ss.", kind.noun, kind.noun)
+		}
+		diags.AddWarning(fmt.Sprintf("Cannot Check %s IDs At Plan", strings.ToUpper(kind.noun[:1])+kind.noun[1:]),
+			fmt.Sprintf("Reading the %ss of %s %s failed: %s\n\n%s", kind.noun, strings.ToLower(owner), accountID, err.Error(), advice))
 		return
 	}
 	var unknown []string

@@ -20,6 +20,8 @@ type providerData struct {
 	client    *client.Client // Cloudflare-shaped account API
 	accountID string         // provider default, may be empty
 	cache     *readCache
+	// catalogChecks turns the plan-time catalogue ID checks on (the catalog_checks setting).
+	catalogChecks bool
 
 	clickhouse        *client.ClickHouse
 	clickhouseOrgID   string   // provider default, may be empty

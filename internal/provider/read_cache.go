@@ -24,6 +24,7 @@ type readCache struct {
 	members  *snapshots[client.Member]
 	groups   *snapshots[client.UserGroup]
 	catalogs catalogCache
+	presence presence
 
 	// ClickHouse lists are not paged: one listing of the organization's members and one of its
 	// invitations answer every refresh of a run (and are read again after a write).

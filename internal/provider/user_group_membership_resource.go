@@ -161,9 +161,9 @@ func memberIDs(ctx context.Context, set idSet, diags *diag.Diagnostics) []string
 
 // write applies the change from prior to planned members: one PUT of the whole set when
 // exclusive, else one POST of the added members and one DELETE per removed member.
-func (r *membershipResource) write(ctx context.Context, accountID, groupID string, exclusive bool, prior, planned []string) error {
+func (r *membershipResource) write(ctx context.Context, accountID, groupID string, exclusive bool, prior, planned []string, opts ...client.RequestOption) error {
 	if exclusive {
-		_, err := r.pd.client.GroupMembers.Update(ctx, accountID, groupID, planned)
+		_, err := r.pd.client.GroupMembers.Update(ctx, accountID, groupID, planned, opts...)
 		return err
 	}
 	var added []string
@@ -173,13 +173,13 @@ func (r *membershipResource) write(ctx context.Context, accountID, groupID strin
 		}
 	}
 	if len(added) > 0 {
-		if _, err := r.pd.client.GroupMembers.Create(ctx, accountID, groupID, added); err != nil {
+		if _, err := r.pd.client.GroupMembers.Create(ctx, accountID, groupID, added, opts...); err != nil {
 			return err
 		}
 	}
 	for _, id := range prior {
 		if !slices.Contains(planned, id) {
-			if err := r.pd.client.GroupMembers.Delete(ctx, accountID, groupID, id); err != nil && !errors.Is(err, client.ErrNotFound) {
+			if err := r.pd.client.GroupMembers.Delete(ctx, accountID, groupID, id, opts...); err != nil && !errors.Is(err, client.ErrNotFound) {
 				return err
 			}
 		}
@@ -204,8 +204,7 @@ func (r *membershipResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	// The group is often created in the same apply, and the API has been reported to answer 404 on
 	// a new group's members for a short while: retry 404 here (and only here) with the usual backoff.
-	writeCtx := client.RetryNotFound(ctx)
-	if err := r.write(writeCtx, accountID, groupID, plan.Exclusive.ValueBool(), nil, planned); err != nil {
+	if err := r.write(ctx, accountID, groupID, plan.Exclusive.ValueBool(), nil, planned, client.RetryNotFound()); err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot set the members of user group "+groupID, err)
 		return
 	}

@@ -110,13 +110,12 @@ func (r *userGroupResource) Create(ctx context.Context, req resource.CreateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	g, err := r.pd.client.UserGroups.Create(ctx, accountID, client.UserGroupCreate{Name: plan.Name.ValueString(), Policies: policies})
+	guard := r.pd.createGuard(ctx, accountID, false, plan.Name.ValueString())
+	g, err := r.pd.client.UserGroups.Create(ctx, accountID, client.UserGroupCreate{Name: plan.Name.ValueString(), Policies: policies, Guard: guard})
 	r.pd.cache.InvalidateGroups(accountID)
-	if errors.Is(err, client.ErrAlreadyExists) {
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "User group already exists",
-			fmt.Sprintf("Account %s already has a group named %q. To manage it with Terraform, import it:\n\n"+
-				"  terraform import <resource address> %s/%s\n\nor add an import block:\n\n  import {\n    to = <resource address>\n    id = %q\n  }",
-				accountID, plan.Name.ValueString(), accountID, plan.Name.ValueString(), accountID+"/"+plan.Name.ValueString()))
+	if errors.Is(err, client.ErrAlreadyExists) || errors.Is(err, client.ErrNotAdopted) {
+		addCreateConflict(&resp.Diagnostics, path.Root("name"), "User group already exists", accountID,
+			fmt.Sprintf("a group named %q", plan.Name.ValueString()), accountID+"/"+plan.Name.ValueString(), err)
 		return
 	}
 	if err != nil {
@@ -124,6 +123,7 @@ func (r *userGroupResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	r.pd.cache.NoteCreated(g.ID)
+	r.pd.cache.presence.note(accountID, false, g.Name, g.ID)
 	plan.apply(accountID, g)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -171,6 +171,10 @@ func (r *userGroupResource) Update(ctx context.Context, req resource.UpdateReque
 		addUpdateError(&resp.Diagnostics, "Cannot update user group "+state.ID.ValueString(), err)
 		return
 	}
+	if in.Name != nil {
+		r.pd.cache.presence.note(accountID, false, state.Name.ValueString(), "")
+		r.pd.cache.presence.note(accountID, false, g.Name, g.ID)
+	}
 	plan.apply(accountID, g)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -184,6 +188,9 @@ func (r *userGroupResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 	err := r.pd.client.UserGroups.Delete(ctx, accountID, state.ID.ValueString())
 	r.pd.cache.InvalidateGroups(accountID)
+	if err == nil || errors.Is(err, client.ErrNotFound) {
+		r.pd.cache.presence.note(accountID, false, state.Name.ValueString(), "")
+	}
 	if err != nil && !errors.Is(err, client.ErrNotFound) {
 		addAPIError(&resp.Diagnostics, "Cannot delete user group "+state.ID.ValueString(), err)
 	}
