@@ -158,11 +158,10 @@ func (r *accountMembersResource) ModifyPlan(ctx context.Context, req resource.Mo
 			}
 			adopted = append(adopted, key)
 		case exists:
-			resp.Diagnostics.AddAttributeError(path.Root("members").AtMapKey(key), "Account Member Already Exists",
-				fmt.Sprintf("Account %s already has a member with email %s, and this resource did not create it. To manage the "+
-					"existing members with this resource, import it (an import adopts the members that the configuration lists):\n\n"+
-					"  import {\n    to = <resource address>\n    id = %q\n  }\n\nIf the person is managed by an `iam_account_member`, "+
-					"see \"Moving people between resources\" in the docs of iam_account_members.", accountID, mem.Email, accountID))
+			addCreateConflict(&resp.Diagnostics, path.Root("members").AtMapKey(key), "Account Member Already Exists", accountID,
+				"a member with email "+mem.Email+", which this resource did not create (an import of iam_account_members adopts the "+
+					"members its configuration lists; to move someone from an iam_account_member, see \"Moving people between "+
+					"resources\" in the docs of iam_account_members)", accountID, nil)
 			continue
 		default:
 			m.ID = types.StringUnknown()

@@ -329,8 +329,102 @@ func (r *accountMembersResource) Update(ctx context.Context, req resource.Update
 
 // bulkFailure is one write that failed.
 type bulkFailure struct {
+	email   string
 	summary string // "Cannot add account member jane@example.com"
 	err     error
+}
+
+// bulkWrite is one apply's writes: they run concurrently and record what succeeded.
+type bulkWrite struct {
+	r         *accountMembersResource
+	accountID string
+	mu        sync.Mutex
+	result    map[string]bulkMember // the state to record, by key
+	failures  []bulkFailure
+	jobs      []func(context.Context)
+}
+
+func (w *bulkWrite) record(key string, m bulkMember) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.result[key] = m
+}
+
+func (w *bulkWrite) fail(email, summary string, err error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.failures = append(w.failures, bulkFailure{email, summary, err})
+}
+
+// remove deletes a member; key is its key in the state ("" for a member the resource does not
+// manage), which is dropped from the result once the DELETE succeeded (or found it gone).
+func (w *bulkWrite) remove(key, email, id string) {
+	w.jobs = append(w.jobs, func(ctx context.Context) {
+		err := w.r.pd.client.Members.Delete(ctx, w.accountID, id)
+		if err != nil && !errors.Is(err, client.ErrNotFound) {
+			w.fail(email, "Cannot remove account member "+email, err)
+			return
+		}
+		w.r.pd.cache.presence.note(w.accountID, true, email, "")
+		if key != "" {
+			w.mu.Lock()
+			delete(w.result, key)
+			w.mu.Unlock()
+		}
+	})
+}
+
+// update sends want's roles or policies to the member want.ID and records want once that succeeded.
+func (w *bulkWrite) update(key string, want bulkMember) {
+	w.jobs = append(w.jobs, func(ctx context.Context) {
+		in, d := updateInput(ctx, want)
+		if d.HasError() {
+			w.fail(key, "Cannot update account member "+key, errors.New(d[0].Detail()))
+			return
+		}
+		if _, err := w.r.pd.client.Members.Update(ctx, w.accountID, want.ID.ValueString(), in); err != nil {
+			w.fail(key, "Cannot update account member "+key, err)
+			return
+		}
+		w.record(key, want)
+	})
+}
+
+// create invites (or adds) the member key and records it with its new ID. The client's create
+// reconciliation adopts nothing it cannot prove came from this request (see createGuard).
+func (w *bulkWrite) create(key string, want bulkMember) {
+	w.jobs = append(w.jobs, func(ctx context.Context) {
+		in := client.MemberCreate{Email: key, Status: want.Status.ValueString()}
+		var d diag.Diagnostics
+		if !want.Policies.IsNull() {
+			in.Policies = policiesToInput(ctx, want.Policies, &d)
+		} else {
+			in.Roles = memberIDs(ctx, want.Roles, &d)
+		}
+		if d.HasError() {
+			w.fail(key, "Cannot add account member "+key, errors.New(d[0].Detail()))
+			return
+		}
+		in.Guard = w.r.pd.createGuard(ctx, w.accountID, true, key)
+		mem, err := w.r.pd.client.Members.Create(ctx, w.accountID, in)
+		if err != nil {
+			w.fail(key, "Cannot add account member "+key, err)
+			return
+		}
+		w.r.pd.cache.NoteCreated(mem.ID)
+		w.r.pd.cache.presence.note(w.accountID, true, key, mem.ID)
+		want.ID = types.StringValue(mem.ID)
+		w.record(key, want)
+	})
+}
+
+// run sends every write, within the client's shared limiter, and reports the failures.
+func (w *bulkWrite) run(ctx context.Context, diags *diag.Diagnostics) {
+	runConcurrently(ctx, w.jobs, bulkWriters)
+	if len(w.jobs) > 0 {
+		w.r.pd.cache.InvalidateMembers(w.accountID)
+	}
+	reportFailures(diags, w.accountID, w.failures)
 }
 
 // write makes the account hold plan's members: one POST per new person, one PUT per person whose
@@ -351,14 +445,14 @@ func (r *accountMembersResource) write(ctx context.Context, plan bulkMembersMode
 	if diags.HasError() {
 		return nil
 	}
-	oldByEmail := byEmail(old)
-	plannedByEmail := byEmail(planned)
+	oldByEmail, plannedByEmail := byEmail(old), byEmail(planned)
+	w := &bulkWrite{r: r, accountID: accountID, result: make(map[string]bulkMember, len(planned))}
 
-	// The account as it is now: new people who are already in it are adopted only after an import
-	// (the plan said so), else refused; exclusive removals are resolved from email to ID here.
-	var live map[string]client.Member
+	// The account as it is now, when new people or exclusive removals need it: a new person
+	// already in it is adopted only after an import (the plan said so), else refused; the plan's
+	// named removals are resolved from email to ID.
 	liveByEmail := map[string]client.Member{}
-	needLive := adopt || plan.Exclusive.ValueBool() && len(knownStrings(plan.MembersToRemove)) > 0
+	needLive := adopt || plan.Exclusive.ValueBool()
 	for k := range planned {
 		if _, ok := oldByEmail[strings.ToLower(k)]; !ok {
 			needLive = true
@@ -366,8 +460,8 @@ func (r *accountMembersResource) write(ctx context.Context, plan bulkMembersMode
 		}
 	}
 	if needLive {
-		var err error
-		if live, err = r.pd.cache.AllMembers(ctx, r.pd.client, accountID); err != nil {
+		live, err := r.pd.cache.AllMembers(ctx, r.pd.client, accountID)
+		if err != nil {
 			addAPIError(diags, "Cannot read the members of account "+accountID, err)
 			return nil
 		}
@@ -376,62 +470,31 @@ func (r *accountMembersResource) write(ctx context.Context, plan bulkMembersMode
 		}
 	}
 
-	result := make(map[string]bulkMember, len(planned))
-	var mu sync.Mutex
-	var failures []bulkFailure
-	fail := func(summary string, err error) {
-		mu.Lock()
-		failures = append(failures, bulkFailure{summary, err})
-		mu.Unlock()
-	}
-	record := func(key string, m bulkMember) {
-		mu.Lock()
-		result[key] = m
-		mu.Unlock()
-	}
-	var jobs []func(context.Context)
-
-	// Removals of managed members: gone from the map. Until the DELETE succeeds they stay in state.
+	// Managed members gone from the map: they stay in the state until their DELETE succeeds.
+	managedIDs := map[string]bool{}
 	for key, m := range old {
-		if _, keep := plannedByEmail[strings.ToLower(key)]; keep {
-			continue
+		managedIDs[m.ID.ValueString()] = true
+		if _, keep := plannedByEmail[strings.ToLower(key)]; !keep {
+			w.result[key] = m
+			w.remove(key, key, m.ID.ValueString())
 		}
-		record(key, m)
-		jobs = append(jobs, func(ctx context.Context) {
-			err := r.pd.client.Members.Delete(ctx, accountID, m.ID.ValueString())
-			if err != nil && !errors.Is(err, client.ErrNotFound) {
-				fail("Cannot remove account member "+key, err)
-				return
-			}
-			mu.Lock()
-			delete(result, key)
-			mu.Unlock()
-		})
 	}
-	// Exclusive removals of members this resource does not manage: only those the plan named.
+	// Exclusive: members the resource does not manage, only those the plan named.
 	if plan.Exclusive.ValueBool() {
 		named := map[string]bool{}
 		for _, e := range knownStrings(plan.MembersToRemove) {
 			named[strings.ToLower(e)] = true
 		}
 		var strangers []string
-		managedIDs := map[string]bool{}
-		for _, m := range old {
-			managedIDs[m.ID.ValueString()] = true
-		}
 		for email, m := range liveByEmail {
 			if _, ok := plannedByEmail[email]; ok || managedIDs[m.ID] {
 				continue
 			}
-			if !named[email] {
+			if named[email] {
+				w.remove("", m.Email, m.ID)
+			} else {
 				strangers = append(strangers, m.Email)
-				continue
 			}
-			jobs = append(jobs, func(ctx context.Context) {
-				if err := r.pd.client.Members.Delete(ctx, accountID, m.ID); err != nil && !errors.Is(err, client.ErrNotFound) {
-					fail("Cannot remove account member "+m.Email, err)
-				}
-			})
 		}
 		if len(strangers) > 0 {
 			sort.Strings(strangers)
@@ -449,93 +512,37 @@ func (r *accountMembersResource) write(ctx context.Context, plan bulkMembersMode
 				want.Status = have.Status
 			}
 			if want.sameAccess(have) {
-				record(key, want) // unchanged, or only the key's letter case or the status: nothing to send
-				continue
+				w.result[key] = want // unchanged, or only the key's letter case or the status: nothing to send
+			} else {
+				w.result[key] = have // until the PUT succeeds
+				w.update(key, want)
 			}
-			record(key, have)
-			jobs = append(jobs, func(ctx context.Context) {
-				in, d := updateInput(ctx, want)
-				if d.HasError() {
-					fail("Cannot update account member "+key, errors.New(d[0].Detail()))
-					return
-				}
-				if _, err := r.pd.client.Members.Update(ctx, accountID, want.ID.ValueString(), in); err != nil {
-					fail("Cannot update account member "+key, err)
-					return
-				}
-				record(key, want)
-			})
 			continue
 		}
 		if want.Status.IsUnknown() || want.Status.IsNull() {
 			want.Status = types.StringValue("pending")
 		}
-		if mem, exists := liveByEmail[strings.ToLower(key)]; exists {
-			if !adopt {
-				fail("Account member already exists", fmt.Errorf("account %s already has a member with email %s, which this "+
-					"resource did not create. To manage it here, import the resource (terraform import <address> %s, or an "+
-					"import block): an import adopts the members listed in the configuration", accountID, key, accountID))
-				continue
-			}
-			// Adopted by an import: the plan showed it. Its access is set to what the configuration says.
-			have := want.fromAPI(&mem)
-			want.ID = have.ID
-			if want.sameAccess(have) {
-				record(key, want)
-				continue
-			}
-			jobs = append(jobs, func(ctx context.Context) {
-				in, d := updateInput(ctx, want)
-				if d.HasError() {
-					fail("Cannot update account member "+key, errors.New(d[0].Detail()))
-					return
-				}
-				if _, err := r.pd.client.Members.Update(ctx, accountID, want.ID.ValueString(), in); err != nil {
-					fail("Cannot update account member "+key, err)
-					return
-				}
-				record(key, want)
-			})
-			continue
-		}
-		jobs = append(jobs, func(ctx context.Context) {
-			in := client.MemberCreate{Email: key, Status: want.Status.ValueString()}
-			var d diag.Diagnostics
-			if !want.Policies.IsNull() {
-				in.Policies = policiesToInput(ctx, want.Policies, &d)
-			} else {
-				in.Roles = memberIDs(ctx, want.Roles, &d)
-			}
-			if d.HasError() {
-				fail("Cannot add account member "+key, errors.New(d[0].Detail()))
-				return
-			}
-			mem, err := r.pd.client.Members.Create(ctx, accountID, in)
-			if errors.Is(err, client.ErrAlreadyExists) {
-				fail("Account member already exists", fmt.Errorf("%w\n\nAccount %s already has a member with email %s. To manage "+
-					"it here, import the resource: an import adopts the members listed in the configuration", err, accountID, key))
-				return
-			}
-			if err != nil {
-				fail("Cannot add account member "+key, err)
-				return
-			}
-			r.pd.cache.NoteCreated(mem.ID)
+		mem, exists := liveByEmail[strings.ToLower(key)]
+		switch {
+		case exists && adopt: // adopted by an import, as its plan showed; access set to the configured one
 			want.ID = types.StringValue(mem.ID)
-			record(key, want)
-		})
+			if want.sameAccess(want.fromAPI(&mem)) {
+				w.result[key] = want
+			} else {
+				w.update(key, want)
+			}
+		case exists:
+			w.fail(key, "Account Member Already Exists", client.ErrAlreadyExists)
+		default:
+			w.create(key, want)
+		}
 	}
-
-	runConcurrently(ctx, jobs, bulkWriters)
-	if len(jobs) > 0 {
-		r.pd.cache.InvalidateMembers(accountID)
-	}
-	reportFailures(diags, failures)
+	w.run(ctx, diags)
 
 	state := plan
 	state.ID = types.StringValue(accountID)
 	state.AccountID = types.StringValue(accountID)
-	state.Members = bulkMap(result)
+	state.Members = bulkMap(w.result)
 	if state.MembersToRemove.IsUnknown() || state.MembersToRemove.IsNull() {
 		state.MembersToRemove = idSetOf(nil)
 	}
@@ -557,10 +564,11 @@ func updateInput(ctx context.Context, m bulkMember) (client.MemberUpdate, diag.D
 // maxFailureDiagnostics is how many failed writes get a diagnostic each; the rest are named in one.
 const maxFailureDiagnostics = 20
 
-// reportFailures adds one error per failed write (through the one error-to-diagnostic mapping),
-// and one more naming the rest when there are many.
-func reportFailures(diags *diag.Diagnostics, failures []bulkFailure) {
-	sort.Slice(failures, func(i, j int) bool { return failures[i].summary < failures[j].summary })
+// reportFailures adds one error per failed write (through the one error-to-diagnostic mapping;
+// a create that found the email taken gets the import hint), and one more naming the rest when
+// there are many.
+func reportFailures(diags *diag.Diagnostics, accountID string, failures []bulkFailure) {
+	sort.Slice(failures, func(i, j int) bool { return failures[i].email < failures[j].email })
 	for i, f := range failures {
 		if i == maxFailureDiagnostics {
 			var rest []string
@@ -570,6 +578,12 @@ func reportFailures(diags *diag.Diagnostics, failures []bulkFailure) {
 			diags.AddError("Account Member Writes Failed", fmt.Sprintf("%d more write(s) failed:\n  - %s\n\nWhat succeeded is "+
 				"recorded in the state; the next apply retries the rest.", len(rest), strings.Join(rest, "\n  - ")))
 			return
+		}
+		if errors.Is(f.err, client.ErrAlreadyExists) || errors.Is(f.err, client.ErrNotAdopted) {
+			addCreateConflict(diags, path.Root("members").AtMapKey(f.email), "Account Member Already Exists", accountID,
+				"a member with email "+f.email+" that this resource did not create (an import of iam_account_members adopts the "+
+					"members its configuration lists)", accountID, f.err)
+			continue
 		}
 		addAPIError(diags, f.summary, f.err)
 	}
@@ -610,26 +624,17 @@ func (r *accountMembersResource) Delete(ctx context.Context, req resource.Delete
 		return
 	}
 	members := bulkMembers(ctx, state.Members, &resp.Diagnostics)
-	var mu sync.Mutex
-	var failures []bulkFailure
-	jobs := make([]func(context.Context), 0, len(members))
+	w := &bulkWrite{r: r, accountID: accountID, result: members}
 	for key, m := range members {
-		jobs = append(jobs, func(ctx context.Context) {
-			err := r.pd.client.Members.Delete(ctx, accountID, m.ID.ValueString())
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil && !errors.Is(err, client.ErrNotFound) {
-				failures = append(failures, bulkFailure{"Cannot remove account member " + key, err})
-				return
-			}
+		if m.ID.ValueString() == "" {
 			delete(members, key)
-		})
+			continue
+		}
+		w.remove(key, key, m.ID.ValueString())
 	}
-	runConcurrently(ctx, jobs, bulkWriters)
-	r.pd.cache.InvalidateMembers(accountID)
-	if len(failures) > 0 {
-		reportFailures(&resp.Diagnostics, failures)
-		state.Members = bulkMap(members)
+	w.run(ctx, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		state.Members = bulkMap(w.result)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	}
 }
