@@ -297,6 +297,24 @@ func TestNewGroupMembers404Window(t *testing.T) {
 	f.result("GET", "/accounts/"+acct+"/iam/user_groups/"+g.ID+"/members", nil, nil)
 }
 
+// The window by count: a group created through the API answers 404 to its first N /members
+// requests, then normally; seeded groups are old and never do.
+func TestNewGroupMembers404Requests(t *testing.T) {
+	f := newFixture(t, emulator.Options{NewGroupMembers404Requests: 2})
+	var g struct{ ID string }
+	f.result("POST", "/accounts/"+acct+"/iam/user_groups", `{"name":"fresh"}`, &g)
+	mb := "/accounts/" + acct + "/iam/user_groups/" + g.ID + "/members"
+	f.wantError(404, 1003, "GET", mb, nil)
+	f.wantError(404, 1003, "PUT", mb, `[]`)
+	f.result("PUT", mb, `[]`, nil)
+	f.result("GET", mb, nil, nil)
+	old, err := f.srv.SeedGroup(acct, "old", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.result("GET", "/accounts/"+acct+"/iam/user_groups/"+old+"/members", nil, nil)
+}
+
 func TestRateLimit(t *testing.T) {
 	f := newFixture(t, emulator.Options{RateLimit: 3, RateWindow: time.Minute})
 	for i := 0; i < 3; i++ {

@@ -28,7 +28,10 @@ type Options struct {
 	RateLimit                int      // requests per RateWindow per credential; 0 = off
 	RateWindow               time.Duration
 	NewGroupMembers404For    time.Duration // a new group's /members answer 404 this long (reported eventual consistency)
-	DataFile                 string        // JSON persistence, loaded by New and saved after every write
+	// NewGroupMembers404Requests is the same by count: a group created through the API answers 404
+	// to its first this many /members requests (independent of the machine's speed, for tests).
+	NewGroupMembers404Requests int
+	DataFile                   string // JSON persistence, loaded by New and saved after every write
 	// Deny answers 403 (code 9109, as the API does for a token without the permission) to every
 	// request whose path contains one of these strings, e.g. "/roles": a token that may edit
 	// members but not read the roles catalogue. See also SetDenied.
@@ -161,14 +164,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	cred, scheme := s.authenticate(r)
 	entry.AuthScheme = scheme
+	if isClickHouse(r) {
+		entry.AuthScheme = "basic"
+	}
 	if fault := s.nextFault(r); fault != "" {
 		entry.Fault = fault
-		if s.applyFault(fault, rec, r) {
+		if s.applyFault(fault, rec, r, cred) {
 			return
 		}
 	}
+	s.serve(rec, r, cred)
+}
+
+// serve is the processing of a request after any fault that comes before it: authentication,
+// rate limit, the account check and the handler.
+func (s *Server) serve(rec *statusRecorder, r *http.Request, cred string) {
 	if isClickHouse(r) {
-		entry.AuthScheme = "basic"
 		s.serveClickHouse(rec, r)
 		return
 	}
@@ -185,13 +196,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(rec, http.StatusTooManyRequests, 971, "Please wait and consider throttling your request speed")
 		return
 	}
-	if acct := r.PathValue("account_id"); acct == "" {
-		// PathValue is only set after routing; check the account from the path instead.
-		parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
-		if len(parts) >= 2 && parts[0] == "accounts" && !s.accountExists(parts[1]) {
-			writeError(rec, http.StatusNotFound, 7003, fmt.Sprintf("Could not route to /accounts/%s, perhaps your object identifier is invalid?", parts[1]))
-			return
-		}
+	// The path values are set only by routing: check the account from the path itself.
+	if parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/"); len(parts) >= 2 && parts[0] == "accounts" && !s.accountExists(parts[1]) {
+		writeError(rec, http.StatusNotFound, 7003, fmt.Sprintf("Could not route to /accounts/%s, perhaps your object identifier is invalid?", parts[1]))
+		return
 	}
 	s.mux.ServeHTTP(rec, r)
 }

@@ -121,7 +121,7 @@ func (s *Server) nextFault(r *http.Request) FaultKind {
 }
 
 // applyFault acts out a fault; it returns true when the request is finished.
-func (s *Server) applyFault(kind FaultKind, w *statusRecorder, r *http.Request) bool {
+func (s *Server) applyFault(kind FaultKind, w *statusRecorder, r *http.Request, cred string) bool {
 	s.mu.Lock()
 	c := s.faults.cfg
 	statuses := c.ServerErrorStatuses
@@ -169,7 +169,8 @@ func (s *Server) applyFault(kind FaultKind, w *statusRecorder, r *http.Request) 
 		drop(w)
 		return true
 	case FaultDropAfter:
-		s.mux.ServeHTTP(httptest.NewRecorder(), r) // processed, but the answer never arrives
+		// Processed like any request (authenticated, rate-limited, routed), but the answer never arrives.
+		s.serve(&statusRecorder{ResponseWriter: httptest.NewRecorder()}, r, cred)
 		w.status = 0
 		drop(w)
 		return true

@@ -128,7 +128,7 @@ func (r *accountMemberResource) ModifyPlan(ctx context.Context, req resource.Mod
 	r.checkStatusChange(ctx, req, resp)
 	planned, prior := setAttrs[idSet](ctx, req, "roles", &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() && !planned.IsUnknown() {
-		r.pd.checkCatalogIDs(ctx, plannedAccountID(ctx, req, resp), catalogRoles, path.Root("roles"),
+		r.pd.checkCatalogIDs(ctx, plannedAccountID(ctx, resp), catalogRoles, path.Root("roles"),
 			newIDs(knownStrings(planned), knownStrings(prior)), &resp.Diagnostics)
 	}
 	r.pd.checkPolicyIDs(ctx, req, resp)

@@ -30,6 +30,8 @@ type catalogKind struct {
 	list       func(ctx context.Context, pd *providerData, scopeID string) ([]catalogEntry, error)
 	// owner names what holds the catalogue in errors: "Account" (default) or "Organization".
 	owner string
+	// example is an ids_by_name lookup for the docs, e.g. `ids_by_name["Administrator"]`.
+	example string
 }
 
 // catalogDataSource serves the account's catalogues (roles, permission groups, resource groups)
@@ -81,7 +83,7 @@ func (d *catalogDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				}},
 			},
 			"ids_by_name": schema.MapAttribute{
-				MarkdownDescription: fmt.Sprintf("Map from %s name to ID, for lookups such as `ids_by_name[\"Administrator\"]`.", d.noun),
+				MarkdownDescription: fmt.Sprintf("Map from %s name to ID, for lookups such as %s.", d.noun, d.example),
 				Computed:            true,
 				ElementType:         types.StringType,
 			},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -110,8 +111,19 @@ func TestAccInvalidInputs(t *testing.T) {
 	if len(cases) < 40 {
 		t.Fatalf("the table has %d cases; the issue asks for at least 40", len(cases))
 	}
+	var skipped atomic.Int32
+	t.Cleanup(func() { // after every (parallel) case
+		if int(skipped.Load()) == len(cases) {
+			t.Errorf("all %d cases were skipped, none ran: run with TF_ACC=1 and the terraform CLI (make test does)", len(cases))
+		}
+	})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			defer func() {
+				if t.Skipped() {
+					skipped.Add(1)
+				}
+			}()
 			env := newTestEnv(t, emulator.Options{})
 			providerBlock := c.provider
 			switch {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -23,46 +22,8 @@ import (
 // half-way through an apply. Only IDs new in the plan (not in the prior state) are checked, so a
 // plan without changes costs no request; the catalogues are read once per run.
 
-// catalogCache holds catalogue IDs per kind and account for one provider process.
-type catalogCache struct {
-	mu     sync.Mutex
-	ids    map[string]map[string]bool // kind + "/" + account -> IDs
-	failed map[string]bool            // kind + "/" + account whose listing failed (warned once)
-}
-
 // errCatalogWarned is a catalogue whose failure to list was already reported once in this run.
 var errCatalogWarned = errors.New("catalogue unavailable, already reported")
-
-func (c *catalogCache) get(ctx context.Context, pd *providerData, accountID string, kind catalogKind) (map[string]bool, error) {
-	key := kind.typeSuffix + "/" + accountID
-	c.mu.Lock()
-	defer c.mu.Unlock() // held while listing: concurrent plans wait for one listing instead of each making one
-	if ids, ok := c.ids[key]; ok {
-		return ids, nil
-	}
-	if c.failed[key] {
-		return nil, errCatalogWarned
-	}
-	entries, err := kind.list(ctx, pd, accountID)
-	if err != nil {
-		if ctx.Err() == nil {
-			if c.failed == nil {
-				c.failed = map[string]bool{}
-			}
-			c.failed[key] = true // one listing and one warning per run, not one per resource
-		}
-		return nil, err
-	}
-	ids := make(map[string]bool, len(entries))
-	for _, e := range entries {
-		ids[e.ID] = true
-	}
-	if c.ids == nil {
-		c.ids = map[string]map[string]bool{}
-	}
-	c.ids[key] = ids
-	return ids, nil
-}
 
 // newIDs returns the IDs of planned that are not among prior (a set difference, in planned order).
 func newIDs(planned, prior []string) []string {
@@ -91,7 +52,7 @@ func (pd *providerData) checkCatalogIDs(ctx context.Context, accountID string, k
 	if owner == "" {
 		owner = "Account"
 	}
-	known, err := pd.cache.catalogs.get(ctx, pd, accountID, kind)
+	known, err := pd.cache.CatalogIDs(ctx, pd, accountID, kind)
 	if errors.Is(err, errCatalogWarned) || (err != nil && ctx.Err() != nil) {
 		return
 	}
@@ -166,7 +127,7 @@ func setAttrs[T basetypes.SetValuable](ctx context.Context, req resource.ModifyP
 }
 
 // plannedAccountID is the plan's account_id once modifyPlanAccountID has set it ("" when unknown).
-func plannedAccountID(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) string {
+func plannedAccountID(ctx context.Context, resp *resource.ModifyPlanResponse) string {
 	var v types.String
 	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("account_id"), &v)...)
 	return v.ValueString()
@@ -181,8 +142,8 @@ func (pd *providerData) checkPolicyIDs(ctx context.Context, req resource.ModifyP
 	if resp.Diagnostics.HasError() || planned.IsUnknown() || planned.IsNull() {
 		return
 	}
-	accountID := plannedAccountID(ctx, req, resp)
-	if !allKnown(planned) {
+	accountID := plannedAccountID(ctx, resp)
+	if !allKnown(ctx, planned) {
 		return
 	}
 	pgs, rgs := policyIDs(ctx, planned, &resp.Diagnostics)
@@ -204,7 +165,7 @@ func knownStrings(set idSet) []string {
 }
 
 // allKnown reports whether a value and everything in it is known.
-func allKnown(v attr.Value) bool {
-	tv, err := v.ToTerraformValue(context.Background())
+func allKnown(ctx context.Context, v attr.Value) bool {
+	tv, err := v.ToTerraformValue(ctx)
 	return err == nil && tv.IsFullyKnown()
 }

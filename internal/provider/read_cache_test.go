@@ -3,7 +3,11 @@ package provider
 import (
 	"context"
 	"errors"
+	"net/http"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/iamkit/terraform-provider-iam/internal/client"
 	"github.com/iamkit/terraform-provider-iam/internal/emulator"
@@ -44,5 +48,52 @@ func TestReadCacheMembers(t *testing.T) {
 	}
 	if n := env.Server.CountRequests("GET", "/members/"+ids[0]); n != 1 {
 		t.Fatalf("after invalidation the next read must go to the API; got %d GETs", n)
+	}
+}
+
+// The catalogue cache holds no lock across a listing: while one catalogue's listing hangs, another
+// catalogue is listed; concurrent lookups of one catalogue share one listing.
+func TestReadCacheCatalogsConcurrent(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	env.Server.SetFaults(emulator.Faults{SlowDelay: 5 * time.Second})
+	started := make(chan struct{})
+	var once sync.Once
+	env.Server.InjectNext(1, emulator.FaultSlow, func(r *http.Request) bool {
+		if strings.HasSuffix(r.URL.Path, "/roles") {
+			once.Do(func() { close(started) })
+			return true
+		}
+		return false
+	})
+	pd := &providerData{client: env.Client(t)}
+	cache := newReadCache()
+	slow := make(chan error, 1)
+	go func() {
+		_, err := cache.CatalogIDs(context.Background(), pd, env.AccountID, catalogRoles)
+		slow <- err
+	}()
+	<-started
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make([]error, 8)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = cache.CatalogIDs(ctx, pd, env.AccountID, catalogPermissionGroups)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatalf("permission groups while the roles listing hangs: %v", err)
+		}
+	}
+	if n := env.Server.CountRequests("GET", "/iam/permission_groups"); n != 1 { // 46 entries: one page
+		t.Fatalf("8 concurrent lookups made %d page requests, want one listing (1 page)", n)
+	}
+	if err := <-slow; err != nil {
+		t.Fatal(err)
 	}
 }

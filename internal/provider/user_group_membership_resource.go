@@ -105,7 +105,7 @@ func (r *membershipResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() || r.pd == nil {
 		return
 	}
-	accountID := plannedAccountID(ctx, req, resp)
+	accountID := plannedAccountID(ctx, resp)
 	planned, prior := setAttrs[idSet](ctx, req, "members", &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || accountID == "" {
 		return
