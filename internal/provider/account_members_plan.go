@@ -221,7 +221,7 @@ func (r *accountMembersResource) ModifyPlan(ctx context.Context, req resource.Mo
 	var roles, oldRoles, pgs, oldPGs, rgs, oldRGs []string
 	for _, m := range planned {
 		roles = append(roles, knownStrings(m.Roles)...)
-		if !m.Policies.IsNull() && allKnown(m.Policies) {
+		if !m.Policies.IsNull() && allKnown(ctx, m.Policies) {
 			p, g := policyIDs(ctx, m.Policies, &resp.Diagnostics)
 			pgs, rgs = append(pgs, p...), append(rgs, g...)
 		}
