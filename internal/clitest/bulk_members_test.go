@@ -91,6 +91,13 @@ func TestCLIAccountMembers(t *testing.T) {
 	spec := bulkSpec{Name: "all", Members: bulkPeople("bulk", 20, admin)}
 	cfg := func() string { return ProviderBlock(e.Opts) + spec.hcl() }
 
+	// Two keys that differ only in letter case are one person: refused before any request.
+	dup := bulkSpec{Name: "all", Members: map[string]string{"Jane@example.com": admin, "jane@example.com": admin}}
+	e.expectPlanError(t, ProviderBlock(e.Opts)+dup.hcl(), "Duplicate member email")
+	if n := len(e.Server.Requests()); n != 0 {
+		t.Errorf("a plan refused for duplicate keys sent %d requests", n)
+	}
+
 	if _, w := e.applyCounting(t, cfg()); w[http.MethodPost] != 20 || len(w) != 1 {
 		t.Fatalf("create: writes %v, want 20 POST", w)
 	}
@@ -159,16 +166,7 @@ func TestCLIAccountMembers(t *testing.T) {
 		Roles: []string{super}, Status: "accepted"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.WS.WriteConfig(cfg()); err != nil {
-		t.Fatal(err)
-	}
-	res, err := e.WS.Run(context.Background(), "plan", "-input=false", "-no-color")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.ExitCode == 0 || !strings.Contains(res.Output, "Cannot Remove The Last Super Administrator") || !strings.Contains(res.Output, "owner@example.com") {
-		t.Errorf("a plan removing the last Super Administrator was not refused (exit %d):\n%s", res.ExitCode, tail(res.Output, 30))
-	}
+	e.expectPlanError(t, cfg(), "Cannot Remove The Last Super Administrator", "owner@example.com")
 	spec.Exclusive = false
 	if _, w := e.applyCounting(t, cfg()); len(w) != 0 {
 		t.Errorf("exclusive turned off: writes %v, want none", w)
@@ -183,6 +181,23 @@ func TestCLIAccountMembers(t *testing.T) {
 	}
 	if n := e.writesOf()[http.MethodDelete]; n != 19 {
 		t.Errorf("destroy: %d DELETE, want 19", n)
+	}
+}
+
+// expectPlanError writes config and expects terraform plan to fail naming each of wants.
+func (e *cliEnv) expectPlanError(t testing.TB, config string, wants ...string) {
+	t.Helper()
+	if err := e.WS.WriteConfig(config); err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.WS.Run(context.Background(), "plan", "-input=false", "-no-color")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range wants {
+		if res.ExitCode == 0 || !strings.Contains(res.Output, want) {
+			t.Errorf("plan: exit %d, want a failure naming %q:\n%s", res.ExitCode, want, tail(res.Output, 30))
+		}
 	}
 }
 
@@ -316,6 +331,10 @@ func TestCLIAccountMembersImportAndMove(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := e.accountEmails(t)
+
+	// Without an import, a new iam_account_members never takes over people already in the account.
+	taken := bulkSpec{Name: "all", Members: map[string]string{"ann@example.com": role}}
+	e.expectPlanError(t, ProviderBlock(e.Opts)+singles.String()+taken.hcl(), "Account Member Already Exists")
 
 	// Into one iam_account_members: forget the singles, import the bulk resource.
 	var move strings.Builder

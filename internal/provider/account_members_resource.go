@@ -228,31 +228,53 @@ func (r *accountMembersResource) Read(ctx context.Context, req resource.ReadRequ
 		return
 	}
 	members := bulkMembers(ctx, state.Members, &resp.Diagnostics)
-	live, err := r.pd.cache.AllMembers(ctx, r.pd.client, accountID)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Cannot read the members of account "+accountID, err)
-		return
+	// One paged listing of the account answers every member (the read cache shares it with the
+	// other resources of the run); a handful of members are read one GET each instead, so a small
+	// map in a large account does not cost a listing.
+	var live map[string]client.Member
+	if len(members) > directReadsBeforeListing {
+		var err error
+		if live, err = r.pd.cache.AllMembers(ctx, r.pd.client, accountID); err != nil {
+			addAPIError(&resp.Diagnostics, "Cannot read the members of account "+accountID, err)
+			return
+		}
 	}
 	for key, m := range members {
 		if m.ID.ValueString() == "" { // a placeholder of a create that failed: never created
 			delete(members, key)
 			continue
 		}
-		mem, ok := live[m.ID.ValueString()]
-		if !ok {
-			// Missing from the listing: confirmed with one GET before it is dropped (a listing can
-			// shift between pages while someone else writes), and only the API's own "not found"
-			// drops it; the next plan then adds the member again.
-			got, err := r.pd.client.Members.Get(ctx, accountID, m.ID.ValueString())
+		var mem client.Member
+		var err error
+		if live != nil {
+			got, ok := live[m.ID.ValueString()]
+			mem, err = got, nil
+			if !ok {
+				err = client.ErrNotFound
+			}
+		} else {
+			var got *client.Member
+			if got, err = r.pd.cache.Member(ctx, r.pd.client, accountID, m.ID.ValueString()); err == nil {
+				mem = *got
+			}
+		}
+		if errors.Is(err, client.ErrNotFound) {
+			// Missing: confirmed with one GET before it is dropped (a listing can shift between
+			// pages while someone else writes), and only the API's own "not found" drops it; the
+			// next plan then adds the member again.
+			var got *client.Member
+			got, err = r.pd.client.Members.Get(ctx, accountID, m.ID.ValueString())
 			if errors.Is(err, client.ErrNotFound) {
 				delete(members, key)
 				continue
 			}
-			if err != nil {
-				addAPIError(&resp.Diagnostics, "Cannot read account member "+key, err)
-				return
+			if err == nil {
+				mem = *got
 			}
-			mem = *got
+		}
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Cannot read account member "+key, err)
+			return
 		}
 		members[key] = m.fromAPI(&mem)
 	}
