@@ -332,9 +332,11 @@ func TestCLIAccountMembersImportAndMove(t *testing.T) {
 	}
 	before := e.accountEmails(t)
 
-	// Without an import, a new iam_account_members never takes over people already in the account.
+	// Without an import, a new iam_account_members never takes over people already in the account;
+	// and a person in both kinds of resource is a warning.
 	taken := bulkSpec{Name: "all", Members: map[string]string{"ann@example.com": role}}
-	e.expectPlanError(t, ProviderBlock(e.Opts)+singles.String()+taken.hcl(), "Account Member Already Exists")
+	e.expectPlanError(t, ProviderBlock(e.Opts)+singles.String()+taken.hcl(), "Account Member Already Exists",
+		"Account Member Managed Twice", "ann@example.com of account")
 
 	// Into one iam_account_members: forget the singles, import the bulk resource.
 	var move strings.Builder

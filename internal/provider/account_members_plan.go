@@ -339,5 +339,24 @@ func uniqueStrings(s []string) []string {
 	return slices.Compact(s)
 }
 
-// claimEmails is a placeholder until the shared plan registry lands.
-func (r *accountMembersResource) claimEmails(string, map[string]bulkMember, *diag.Diagnostics) {}
+// claimEmails warns, naming them, of people in the map that an iam_account_member of the same
+// configuration manages too.
+func (r *accountMembersResource) claimEmails(accountID string, planned map[string]bulkMember, diags *diag.Diagnostics) {
+	var shared []string
+	for key := range planned {
+		if r.pd.owners.claim(accountID, key, "iam_account_members") != "" {
+			shared = append(shared, key)
+		}
+	}
+	if len(shared) > 0 {
+		sort.Strings(shared)
+		diags.AddAttributeWarning(path.Root("members"), "Account Member Managed Twice", managedTwiceDetail(accountID, shared))
+	}
+}
+
+func managedTwiceDetail(accountID string, emails []string) string {
+	return fmt.Sprintf("%s of account %s: managed both by an iam_account_member and by an iam_account_members of this "+
+		"configuration. Each resource would undo the other's changes to their access, and removing the person from either "+
+		"removes them from the account. Keep each person in one resource; to move people between the two, see \"Moving "+
+		"people between resources\" in the docs of iam_account_members.", listNames(emails), accountID)
+}
