@@ -278,11 +278,7 @@ func (r *accountMembersResource) checkRemovals(ctx context.Context, accountID st
 		unseenSet[strings.ToLower(e)] = true
 	}
 	if planned != nil && len(names) > 0 {
-		detail := fmt.Sprintf("This plan removes %d member(s) from account %s:\n  - %s", len(names), accountID,
-			strings.Join(names[:min(len(names), removalsListed)], "\n  - "))
-		if len(names) > removalsListed {
-			detail += fmt.Sprintf("\n  ... and %d more", len(names)-removalsListed)
-		}
+		detail := removalList("account "+accountID, names)
 		if len(unseen) > 0 {
 			detail += "\n\nMembers not managed by this resource are removed because `exclusive = true` makes `members` the " +
 				"account's whole membership; `members_to_remove` lists them. To keep them, add them to `members`, or set " +
@@ -320,6 +316,17 @@ func (r *accountMembersResource) checkRemovals(ctx context.Context, accountID st
 				"from) %s. Nobody could administer the account afterwards. Keep at least one of them in `members` with the "+
 				"%q role, or make someone else Super Administrator first.", accountID, strings.Join(lost, ", "), superAdminRole))
 	}
+}
+
+// removalList is the text of a warning that names everyone a plan removes from where (at most
+// removalsListed names, the rest counted).
+func removalList(where string, names []string) string {
+	detail := fmt.Sprintf("This plan removes %d member(s) from %s:\n  - %s", len(names), where,
+		strings.Join(names[:min(len(names), removalsListed)], "\n  - "))
+	if len(names) > removalsListed {
+		detail += fmt.Sprintf("\n  ... and %d more", len(names)-removalsListed)
+	}
+	return detail
 }
 
 // superAdminIDs returns the IDs of the member's roles named as the Super Administrator role.
