@@ -364,6 +364,9 @@ func (c *Client) doUnmasked(ctx context.Context, method, path string, query url.
 	}
 	info, err := c.api.decode(method, path, resp, raw, out)
 	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		apiErr.URL = c.base.String() + path
+	}
 	if errors.As(err, &apiErr) && apiErr.RetryAfter > c.cfg.MaxRetryWait {
 		return nil, &retryWaitTooLongError{APIError: apiErr, Limit: c.cfg.MaxRetryWait}
 	}
@@ -397,7 +400,9 @@ func decodeEnvelope(method, path string, resp *http.Response, raw []byte, out an
 		if status < 400 {
 			status = http.StatusBadRequest // success:false on a 2xx is still a refusal
 		}
-		return nil, &APIError{StatusCode: status, Method: method, Path: path, Errors: env.Errors, Messages: env.Messages, RetryAfter: retryAfter(resp)}
+		e := &APIError{StatusCode: status, Method: method, Path: path, Errors: env.Errors, Messages: env.Messages, RetryAfter: retryAfter(resp)}
+		e.ObjectGone = status == http.StatusNotFound && e.hasCode(objectNotFoundCodes...)
+		return nil, e
 	}
 	if out != nil && len(env.Result) > 0 && string(env.Result) != "null" {
 		if err := json.Unmarshal(env.Result, out); err != nil {

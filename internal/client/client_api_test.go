@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -132,8 +133,11 @@ func TestPaginationReadsEveryPage(t *testing.T) {
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls++
 		if r.URL.Query().Get("page") == "1" {
-			items := strings.Repeat(`{"id":"r"},`, 50)
-			_, _ = w.Write([]byte(`{"success":true,"errors":[],"messages":[],"result":[` + strings.TrimSuffix(items, ",") + `]}`))
+			items := make([]string, 50)
+			for i := range items {
+				items[i] = fmt.Sprintf(`{"id":"r%d"}`, i)
+			}
+			_, _ = w.Write([]byte(`{"success":true,"errors":[],"messages":[],"result":[` + strings.Join(items, ",") + `]}`))
 			return
 		}
 		_, _ = w.Write([]byte(`{"success":true,"errors":[],"messages":[],"result":[{"id":"last"}]}`))

@@ -7,13 +7,14 @@ import (
 	"time"
 )
 
-// ResultInfo is the pagination block of a list response.
+// ResultInfo is the pagination block of a list response. TotalCount and TotalPages are nil when
+// the answer leaves them out.
 type ResultInfo struct {
-	Page       int `json:"page"`
-	PerPage    int `json:"per_page"`
-	Count      int `json:"count"`
-	TotalCount int `json:"total_count"`
-	TotalPages int `json:"total_pages"`
+	Page       int  `json:"page"`
+	PerPage    int  `json:"per_page"`
+	Count      int  `json:"count"`
+	TotalCount *int `json:"total_count"`
+	TotalPages *int `json:"total_pages"`
 }
 
 // Member is an account member.
@@ -127,6 +128,14 @@ type ResourceGroup struct {
 	Scope json.RawMessage `json:"scope,omitempty"`
 	Meta  json.RawMessage `json:"meta,omitempty"`
 }
+
+// listingID is what a listing's pages are checked and de-duplicated by.
+func (m Member) listingID() string          { return m.ID }
+func (g UserGroup) listingID() string       { return g.ID }
+func (m GroupMember) listingID() string     { return m.ID }
+func (r Role) listingID() string            { return r.ID }
+func (p PermissionGroup) listingID() string { return p.ID }
+func (r ResourceGroup) listingID() string   { return r.ID }
 
 // sameSet reports whether a and b hold the same strings, ignoring order and repeats.
 func sameSet(a, b []string) bool {

@@ -40,6 +40,7 @@ type Options struct {
 	// Authorization (or X-Auth-Key) header in its message, as some servers and proxies do.
 	EchoCredentials bool
 	Now             func() time.Time
+	Lies            Lies // listings (and answers) that lie; see LieKind
 
 	// ClickHouse Cloud (clickhouse.go).
 	ClickHouseKeyID, ClickHouseKeySecret string        // accepted API key; default DefaultClickHouseKeyID/Secret
@@ -62,6 +63,7 @@ type Server struct {
 	log    []Request
 	faults faultState
 	deny   []string
+	lies   Lies
 }
 
 // New builds a server, loading Options.DataFile when it exists.
@@ -90,7 +92,7 @@ func New(opts Options) (*Server, error) {
 	if opts.ClickHouseInvitationTTL == 0 {
 		opts.ClickHouseInvitationTTL = defaultInvitationTTL
 	}
-	s := &Server{opts: opts, state: newState(opts.Accounts), rate: map[string][]time.Time{}, chRate: map[string]*chWindow{}, deny: opts.Deny}
+	s := &Server{opts: opts, state: newState(opts.Accounts), rate: map[string][]time.Time{}, chRate: map[string]*chWindow{}, deny: opts.Deny, lies: opts.Lies}
 	for _, o := range opts.ClickHouseOrgs {
 		s.state.CHOrgs[o] = newCHOrg()
 	}
@@ -201,7 +203,7 @@ func (s *Server) serve(rec *statusRecorder, r *http.Request, cred string) {
 		writeError(rec, http.StatusNotFound, 7003, fmt.Sprintf("Could not route to /accounts/%s, perhaps your object identifier is invalid?", parts[1]))
 		return
 	}
-	s.mux.ServeHTTP(rec, r)
+	s.mux.ServeHTTP(rec, s.withLies(r))
 }
 
 // authenticate returns the credential that identifies the caller ("" if none is valid).
@@ -357,14 +359,40 @@ func paginateRendered[T, U any](w http.ResponseWriter, r *http.Request, items []
 		}
 		items = rev
 	}
+	if lies(r, LieOmit) && len(items) > 1 {
+		items = items[:1]
+	}
+	if lies(r, LieDuplicate) && len(items) > 0 {
+		items = append([]T{items[0]}, items...)
+	}
 	start := min((page-1)*perPage, len(items))
+	if lies(r, LieRepeatPage) {
+		start = 0
+	}
 	end := min(start+perPage, len(items))
+	if lies(r, LieEmptyPage) && page == 2 {
+		end = start
+	}
 	pageItems := make([]U, 0, end-start)
 	for _, it := range items[start:end] {
 		pageItems = append(pageItems, render(it))
 	}
-	totalPages := (len(items) + perPage - 1) / perPage
-	writeResult(w, pageItems, &resultInfo{Page: page, PerPage: perPage, Count: len(pageItems), TotalCount: len(items), TotalPages: totalPages})
+	info := &resultInfo{Page: page, PerPage: perPage, Count: len(pageItems), TotalCount: len(items), TotalPages: (len(items) + perPage - 1) / perPage}
+	if lies(r, LieRepeatPage) {
+		info.TotalPages, info.TotalCount = 100000, 100000*perPage
+	}
+	if lies(r, LieTotalPages) {
+		info.TotalPages = 1
+	}
+	if lies(r, LieEmptyResult) {
+		pageItems, info.Count = pageItems[:0], 0
+	}
+	if lies(r, LieNullResult) {
+		info.Count = 0
+		writeResult(w, nil, info)
+		return
+	}
+	writeResult(w, pageItems, info)
 }
 
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {

@@ -23,6 +23,7 @@ const (
 	FaultRejected    FaultKind = "rejected"     // HTTP 400 validation error, before processing (never retried)
 	FaultNullResult  FaultKind = "null_result"  // process, then answer a success with "result": null
 	FaultTruncated   FaultKind = "truncated"    // process, then send only the first half of the answer
+	FaultHTML404     FaultKind = "html_404"     // HTTP 404 with an HTML page, as a proxy answers for a path it does not know
 )
 
 // Faults injects faults into a share of requests, drawn from a seeded generator.
@@ -38,6 +39,7 @@ type Faults struct {
 	DropAfterRatio      float64
 	NullResultRatio     float64
 	TruncatedRatio      float64
+	HTML404Ratio        float64
 	Methods             []string // only these methods; empty for all
 	PathContains        string   // only paths containing this; empty for all
 }
@@ -110,7 +112,7 @@ func (s *Server) nextFault(r *http.Request) FaultKind {
 		kind  FaultKind
 	}{{c.RateLimitRatio, FaultRateLimit}, {c.ServerErrorRatio, FaultServerError}, {c.SlowRatio, FaultSlow},
 		{c.DropBeforeRatio, FaultDropBefore}, {c.DropAfterRatio, FaultDropAfter},
-		{c.NullResultRatio, FaultNullResult}, {c.TruncatedRatio, FaultTruncated}} {
+		{c.NullResultRatio, FaultNullResult}, {c.TruncatedRatio, FaultTruncated}, {c.HTML404Ratio, FaultHTML404}} {
 		if x < k.ratio {
 			f.injected[k.kind]++
 			return k.kind
@@ -164,6 +166,11 @@ func (s *Server) applyFault(kind FaultKind, w *statusRecorder, r *http.Request, 
 		case <-r.Context().Done():
 		}
 		return false
+	case FaultHTML404:
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte("<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"))
+		return true
 	case FaultDropBefore:
 		w.status = 0
 		drop(w)

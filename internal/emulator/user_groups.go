@@ -273,6 +273,10 @@ func (s *Server) writeGroupMembers(w http.ResponseWriter, r *http.Request, repla
 	for _, id := range ids {
 		added = append(added, renderGroupMember(s.state.Accounts[acct].Members[id]))
 	}
+	if lies(r, LiePOSTObject) && len(added) > 0 {
+		writeResult(w, added[0], nil)
+		return
+	}
 	writeResult(w, added, nil)
 }
 

@@ -25,6 +25,8 @@ type accountMemberDataModel struct {
 	Email     types.String `tfsdk:"email"`
 	Status    types.String `tfsdk:"status"`
 	Roles     idSet        `tfsdk:"roles"`
+	Policies  types.Set    `tfsdk:"policies"`
+	User      types.Object `tfsdk:"user"`
 }
 
 func (d *accountMemberDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -40,8 +42,10 @@ func (d *accountMemberDataSource) Schema(_ context.Context, _ datasource.SchemaR
 				Validators: []validator.String{hexIDValidator("an account member ID")}},
 			"email": schema.StringAttribute{MarkdownDescription: "Email to look up.", Optional: true, Computed: true,
 				Validators: []validator.String{emailValidator{}}},
-			"status": schema.StringAttribute{MarkdownDescription: "`pending`, `accepted` or `rejected`.", Computed: true},
-			"roles":  schema.SetAttribute{MarkdownDescription: "Role IDs.", Computed: true, ElementType: types.StringType, CustomType: idSetOfStrings},
+			"status":   schema.StringAttribute{MarkdownDescription: "`pending`, `accepted` or `rejected`.", Computed: true},
+			"roles":    schema.SetAttribute{MarkdownDescription: "Role IDs (empty when the member has policies instead).", Computed: true, ElementType: types.StringType, CustomType: idSetOfStrings},
+			"policies": policiesDataSourceAttribute("member"),
+			"user":     userDataSourceAttribute(),
 		},
 	}
 }
@@ -75,5 +79,6 @@ func (d *accountMemberDataSource) Read(ctx context.Context, req datasource.ReadR
 	}
 	m.AccountID, m.ID, m.Email = types.StringValue(accountID), types.StringValue(mem.ID), types.StringValue(mem.Email)
 	m.Status, m.Roles = types.StringValue(mem.Status), idSetOf(roles)
+	m.Policies, m.User = policiesDataSourceValue(mem.Policies), userValue(mem)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -83,7 +83,7 @@ func (r *accountMemberResource) Schema(_ context.Context, _ resource.SchemaReque
 				Optional:            true,
 				ElementType:         types.StringType,
 				CustomType:          idSetOfStrings,
-				Validators:          []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(hexIDValidator("a role ID"))},
+				Validators:          []validator.Set{nonEmptyRolesValidator{}, setvalidator.ValueStringsAre(hexIDValidator("a role ID"))},
 			},
 			"policies": policiesSchema("the member"),
 			"status": schema.StringAttribute{
@@ -208,13 +208,18 @@ func (m *accountMemberModel) apply(accountID string, mem *client.Member, fromCre
 	if m.Status.ValueString() != "pending" || mem.Status != "accepted" {
 		m.Status = types.StringValue(mem.Status)
 	}
+	m.User = userValue(mem)
+}
+
+// userValue is the `user` of a member (of the resource and the data source).
+func userValue(mem *client.Member) types.Object {
 	user := map[string]attr.Value{"id": types.StringValue(""), "email": types.StringValue(mem.Email), "first_name": types.StringValue(""),
 		"last_name": types.StringValue(""), "two_factor_authentication_enabled": types.BoolValue(false)}
 	if u := mem.User; u != nil {
 		user = map[string]attr.Value{"id": types.StringValue(u.ID), "email": types.StringValue(u.Email), "first_name": types.StringValue(u.FirstName),
 			"last_name": types.StringValue(u.LastName), "two_factor_authentication_enabled": types.BoolValue(u.TwoFactorAuthenticationEnabled)}
 	}
-	m.User = types.ObjectValueMust(userAttrTypes, user)
+	return types.ObjectValueMust(userAttrTypes, user)
 }
 
 func (r *accountMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

@@ -83,11 +83,12 @@ func (d *accountMembersDataSource) Read(ctx context.Context, req datasource.Read
 	if !ok {
 		return
 	}
-	members, err := client.Collect(d.pd.client.Members.List(ctx, accountID, client.MemberListOptions{Status: m.Status.ValueString()}))
+	members, repeated, err := client.CollectWarnings(d.pd.client.Members.List(ctx, accountID, client.MemberListOptions{Status: m.Status.ValueString()}))
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot list the members of account "+accountID, err)
 		return
 	}
+	addRepeatedWarnings(&resp.Diagnostics, repeated)
 	items := make([]attr.Value, 0, len(members))
 	byMail := map[string]attr.Value{}
 	for _, mem := range members {

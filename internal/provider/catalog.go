@@ -55,8 +55,8 @@ func (d *catalogDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 		owner, attr, scopeValidator = "organization", "organization_id", organizationIDValidator()
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: fmt.Sprintf("Looks up the %s's %ss, every page of them, so that configurations refer to a %s by name "+
-			"instead of hard-coding its ID. With `name`, exactly one %s must match.", owner, d.noun, d.noun, d.noun),
+		MarkdownDescription: fmt.Sprintf("Looks up the %s's %ss, %s, so that configurations refer to a %s by name "+
+			"instead of hard-coding its ID. With `name`, exactly one %s must match.", owner, d.noun, d.listingDoc(), d.noun, d.noun),
 		Attributes: map[string]schema.Attribute{
 			attr: schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("%s to read. Defaults to the provider's `%s`.", strings.ToUpper(owner[:1])+owner[1:], attr),
@@ -93,6 +93,13 @@ func (d *catalogDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 
 // organization reports whether the catalogue belongs to a ClickHouse organization.
 func (k catalogKind) organization() bool { return k.owner == "Organization" }
+
+func (k catalogKind) listingDoc() string {
+	if k.organization() {
+		return "system and custom ones, in one request"
+	}
+	return "every page of them"
+}
 
 func (k catalogKind) descriptionDoc() string {
 	if k.organization() {

@@ -285,7 +285,10 @@ func (s *snapshots[T]) get(ctx context.Context, accountID, id string, getOne fun
 	}
 	it, ok := items[id]
 	if !ok {
-		return nil, fmt.Errorf("%s is not in the account's listing: %w", id, client.ErrNotFound)
+		// Absent from the listing is not yet gone: a listing read while someone else writes can
+		// miss an object that moved between its pages. One GET decides; only its "not found"
+		// removes the object from state.
+		return getOne()
 	}
 	return &it, nil
 }

@@ -51,6 +51,35 @@ func TestReadCacheMembers(t *testing.T) {
 	}
 }
 
+// A member missing from the account's listing is confirmed with one GET before it counts as gone:
+// a listing read while someone else writes can miss objects that moved between its pages.
+func TestReadCacheConfirmsAbsenceWithGet(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	ids, err := env.Server.SeedMembers(env.AccountID, 12, "moved")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Server.SetLies(emulator.Lies{Kinds: []emulator.LieKind{emulator.LieOmit}, PathContains: "/members"})
+	cl := env.Client(t)
+	cache := newReadCache()
+	ctx := context.Background()
+	env.Server.ResetRequests()
+	for _, id := range ids {
+		if m, err := cache.Member(ctx, cl, env.AccountID, id); err != nil || m.ID != id {
+			t.Fatalf("Member(%s) missing from the listing but there by GET = %+v, %v", id, m, err)
+		}
+	}
+	// 5 direct reads, then one listing that holds only ids[0] (read directly already), and one GET
+	// for each of the 7 members it left out.
+	if gets := env.Server.CountRequests("GET", "/members/"); gets != len(ids) {
+		t.Fatalf("%d GETs, want %d", gets, len(ids))
+	}
+	gone := "ffffffffffffffffffffffffffffffff"
+	if _, err := cache.Member(ctx, cl, env.AccountID, gone); !errors.Is(err, client.ErrNotFound) {
+		t.Fatalf("a member neither listed nor found by GET: %v, want ErrNotFound", err)
+	}
+}
+
 // The catalogue cache holds no lock across a listing: while one catalogue's listing hangs, another
 // catalogue is listed; concurrent lookups of one catalogue share one listing.
 func TestReadCacheCatalogsConcurrent(t *testing.T) {

@@ -25,6 +25,7 @@ type userGroupDataModel struct {
 	AccountID  types.String `tfsdk:"account_id"`
 	ID         types.String `tfsdk:"id"`
 	Name       types.String `tfsdk:"name"`
+	Policies   types.Set    `tfsdk:"policies"`
 	CreatedOn  types.String `tfsdk:"created_on"`
 	ModifiedOn types.String `tfsdk:"modified_on"`
 }
@@ -41,6 +42,7 @@ func (d *userGroupDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 			"id":         schema.StringAttribute{MarkdownDescription: "Group ID to look up.", Optional: true, Computed: true, Validators: []validator.String{hexIDValidator("a user group ID")}},
 			"name": schema.StringAttribute{MarkdownDescription: "Exact group name to look up.", Optional: true, Computed: true,
 				Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
+			"policies":    policiesDataSourceAttribute("group"),
 			"created_on":  schema.StringAttribute{MarkdownDescription: "Creation time (RFC 3339).", Computed: true},
 			"modified_on": schema.StringAttribute{MarkdownDescription: "Last change (RFC 3339).", Computed: true},
 		},
@@ -71,6 +73,7 @@ func (d *userGroupDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 	m.AccountID, m.ID, m.Name = types.StringValue(accountID), types.StringValue(g.ID), types.StringValue(g.Name)
+	m.Policies = policiesDataSourceValue(g.Policies)
 	m.CreatedOn, m.ModifiedOn = types.StringValue(g.CreatedOn.UTC().Format(time.RFC3339)), types.StringValue(g.ModifiedOn.UTC().Format(time.RFC3339))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -203,9 +205,41 @@ func (r *userGroupResource) ImportState(ctx context.Context, req resource.Import
 			return id.Key, nil
 		}
 		g, err := r.pd.client.UserGroups.FindByName(ctx, id.AccountID, id.Key)
+		if errors.Is(err, client.ErrNotFound) {
+			return "", r.noGroupNamed(ctx, id)
+		}
 		if err != nil {
 			return "", fmt.Errorf("looking up a group named %q in account %s: %w", id.Key, id.AccountID, err)
 		}
 		return g.ID, nil
 	})
+}
+
+// noGroupNamed is the import error for a name no group has: the import ID was well formed, so
+// it lists the names that exist (the forms only when the name holds a "/" and may be a misspelt
+// account part).
+func (r *userGroupResource) noGroupNamed(ctx context.Context, id importID) error {
+	groups, err := client.Collect(r.pd.client.UserGroups.List(ctx, id.AccountID, client.UserGroupListOptions{}))
+	if err != nil {
+		return fmt.Errorf("no user group in account %s is named %q, and listing the groups that exist failed: %w", id.AccountID, id.Key, err)
+	}
+	names := make([]string, 0, len(groups))
+	for _, g := range groups {
+		names = append(names, fmt.Sprintf("%q", g.Name))
+	}
+	sort.Strings(names)
+	const shown = 50
+	existing := "The account has no user groups."
+	switch {
+	case len(names) > shown:
+		existing = fmt.Sprintf("Existing names: %s and %d more (the iam_user_groups data source lists them all).",
+			strings.Join(names[:shown], ", "), len(names)-shown)
+	case len(names) > 0:
+		existing = "Existing names: " + strings.Join(names, ", ") + "."
+	}
+	msg := fmt.Sprintf("No user group in account %s is named %q (names are exact and case-sensitive). %s", id.AccountID, id.Key, existing)
+	if strings.Contains(id.Key, "/") {
+		msg += fmt.Sprintf("\n\nExpected one of: %s (read as account %s and name %q).", strings.Join(userGroupImportFormats, ", "), id.AccountID, id.Key)
+	}
+	return errors.New(msg)
 }

@@ -42,18 +42,9 @@ func (d *userGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 				MarkdownDescription: "The groups, in the API's order.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":   schema.StringAttribute{Computed: true, MarkdownDescription: "Group ID."},
-					"name": schema.StringAttribute{Computed: true, MarkdownDescription: "Group name."},
-					"policies": schema.SetNestedAttribute{
-						Computed: true,
-						MarkdownDescription: "The group's policies, in the shape of `iam_user_group.policies` (null when it has none), " +
-							"so that adopting a group can carry its policies over unchanged.",
-						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-							"access":            schema.StringAttribute{Computed: true, MarkdownDescription: "`allow` or `deny`."},
-							"permission_groups": schema.SetAttribute{Computed: true, ElementType: types.StringType, CustomType: idSetOfStrings, MarkdownDescription: "Permission group IDs."},
-							"resource_groups":   schema.SetAttribute{Computed: true, ElementType: types.StringType, CustomType: idSetOfStrings, MarkdownDescription: "Resource group IDs."},
-						}},
-					},
+					"id":       schema.StringAttribute{Computed: true, MarkdownDescription: "Group ID."},
+					"name":     schema.StringAttribute{Computed: true, MarkdownDescription: "Group name."},
+					"policies": policiesDataSourceAttribute("group"),
 				}},
 			},
 			"ids_by_name": schema.MapAttribute{MarkdownDescription: "Map from group name to ID.", Computed: true, ElementType: types.StringType},
@@ -67,17 +58,18 @@ func (d *userGroupsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	if !ok {
 		return
 	}
-	groups, err := client.Collect(d.pd.client.UserGroups.List(ctx, accountID, client.UserGroupListOptions{FuzzyName: m.NameContains.ValueString()}))
+	groups, repeated, err := client.CollectWarnings(d.pd.client.UserGroups.List(ctx, accountID, client.UserGroupListOptions{FuzzyName: m.NameContains.ValueString()}))
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot list the user groups of account "+accountID, err)
 		return
 	}
+	addRepeatedWarnings(&resp.Diagnostics, repeated)
 	items := make([]attr.Value, 0, len(groups))
 	byName := map[string]attr.Value{}
 	for _, g := range groups {
 		items = append(items, types.ObjectValueMust(groupSummaryType.AttrTypes, map[string]attr.Value{
 			"id": types.StringValue(g.ID), "name": types.StringValue(g.Name),
-			"policies": policiesFromAPI(types.SetNull(types.ObjectType{AttrTypes: policyAttrTypes}), g.Policies),
+			"policies": policiesDataSourceValue(g.Policies),
 		}))
 		byName[g.Name] = types.StringValue(g.ID)
 	}
