@@ -36,11 +36,10 @@ import (
 // pass over the keys (no set of objects, whose handling compares every element with every other).
 
 var (
-	_ resource.ResourceWithImportState      = (*accountMembersResource)(nil)
-	_ resource.ResourceWithModifyPlan       = (*accountMembersResource)(nil)
-	_ resource.ResourceWithValidateConfig   = (*accountMembersResource)(nil)
-	_ resource.ResourceWithConfigure        = (*accountMembersResource)(nil)
-	_ resource.ResourceWithConfigValidators = (*accountMembersResource)(nil)
+	_ resource.ResourceWithImportState    = (*accountMembersResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*accountMembersResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*accountMembersResource)(nil)
+	_ resource.ResourceWithConfigure      = (*accountMembersResource)(nil)
 )
 
 // NewAccountMembersResource is the iam_account_members resource.
@@ -170,7 +169,7 @@ func (r *accountMembersResource) Configure(_ context.Context, req resource.Confi
 	r.pd = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-// members reads a members map into Go, keyed as in the configuration.
+// bulkMembers reads a members map into Go, keyed as in the configuration.
 func bulkMembers(ctx context.Context, m types.Map, diags *diag.Diagnostics) map[string]bulkMember {
 	out := map[string]bulkMember{}
 	if m.IsNull() || m.IsUnknown() {
@@ -661,10 +660,9 @@ func (r *accountMembersResource) Delete(ctx context.Context, req resource.Delete
 	}
 }
 
-// ImportState takes the account ID (or nothing but the provider's account_id... the ID is required
-// by Terraform, so "<account_id>"). The state starts with no members; the plan that follows adopts
-// the configured members already in the account (and, with exclusive = true, names everyone else
-// for removal), so the import never takes in people the configuration does not list.
+// ImportState takes the account ID. The state starts with no members and a private mark; the plan
+// that follows adopts the configured members already in the account (and, with exclusive = true,
+// names everyone else for removal), so an import never takes in people the configuration does not list.
 func (r *accountMembersResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	id := strings.TrimSpace(req.ID)
 	if !accountIDPattern.MatchString(id) {
