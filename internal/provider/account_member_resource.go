@@ -26,6 +26,7 @@ var (
 	_ resource.ResourceWithImportState      = (*accountMemberResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*accountMemberResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*accountMemberResource)(nil)
+	_ resource.ResourceWithIdentity         = (*accountMemberResource)(nil)
 )
 
 // NewAccountMemberResource is the iam_account_member resource.
@@ -116,6 +117,10 @@ func (r *accountMemberResource) ConfigValidators(context.Context) []resource.Con
 	return []resource.ConfigValidator{resourcevalidator.ExactlyOneOf(path.MatchRoot("roles"), path.MatchRoot("policies"))}
 }
 
+func (r *accountMemberResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = memberIdentity.schema()
+}
+
 func (r *accountMemberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.pd = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
@@ -126,12 +131,31 @@ func (r *accountMemberResource) ModifyPlan(ctx context.Context, req resource.Mod
 		return
 	}
 	r.checkStatusChange(ctx, req, resp)
+	r.warnManagedTwice(ctx, resp)
 	planned, prior := setAttrs[idSet](ctx, req, "roles", &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() && !planned.IsUnknown() {
 		r.pd.checkCatalogIDs(ctx, plannedAccountID(ctx, resp), catalogRoles, path.Root("roles"),
 			newIDs(knownStrings(planned), knownStrings(prior)), &resp.Diagnostics)
 	}
 	r.pd.checkPolicyIDs(ctx, req, resp)
+}
+
+// warnManagedTwice warns when an iam_account_members of the same configuration manages this person too.
+func (r *accountMemberResource) warnManagedTwice(ctx context.Context, resp *resource.ModifyPlanResponse) {
+	var email types.String
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("email"), &email)...)
+	accountID := plannedAccountID(ctx, resp)
+	if r.pd == nil || resp.Diagnostics.HasError() || email.IsUnknown() || email.IsNull() || accountID == "" {
+		return
+	}
+	if r.pd.owners.claim(accountID, email.ValueString(), singleMemberType) != "" {
+		resp.Diagnostics.AddAttributeWarning(path.Root("email"), "Account Member Managed Twice",
+			managedTwiceDetail(accountID, []string{email.ValueString()}))
+	}
+	if r.pd.owners.outsideExclusive(accountID, email.ValueString()) {
+		resp.Diagnostics.AddAttributeWarning(path.Root("email"), "Account Member Outside An Exclusive iam_account_members",
+			outsideExclusiveDetail(accountID, []string{email.ValueString()}))
+	}
 }
 
 // checkStatusChange fails the plan when `status` is changed to "accepted" on a member whose
@@ -246,6 +270,7 @@ func (r *accountMemberResource) Create(ctx context.Context, req resource.CreateR
 	r.pd.cache.presence.note(accountID, true, in.Email, mem.ID)
 	plan.apply(accountID, mem, true)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(memberIdentity.set(ctx, resp.Identity, accountID, mem.ID)...)
 }
 
 func (r *accountMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -255,6 +280,8 @@ func (r *accountMemberResource) Read(ctx context.Context, req resource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The identity is set before the read: the framework wants one even when the member is gone.
+	resp.Diagnostics.Append(memberIdentity.set(ctx, resp.Identity, accountID, state.ID.ValueString())...)
 	mem, err := r.pd.cache.Member(ctx, r.pd.client, accountID, state.ID.ValueString())
 	if errors.Is(err, client.ErrNotFound) {
 		resp.State.RemoveResource(ctx)
@@ -287,6 +314,7 @@ func (r *accountMemberResource) Update(ctx context.Context, req resource.UpdateR
 		// Only the email's letter case or the status changed: the API stores neither change
 		// (emails are case-insensitive, status cannot be set), so there is nothing to send.
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(memberIdentity.set(ctx, resp.Identity, accountID, state.ID.ValueString())...)
 		return
 	}
 	mem, err := r.pd.client.Members.Update(ctx, accountID, state.ID.ValueString(), in)
@@ -297,6 +325,7 @@ func (r *accountMemberResource) Update(ctx context.Context, req resource.UpdateR
 	}
 	plan.apply(accountID, mem, false)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(memberIdentity.set(ctx, resp.Identity, accountID, mem.ID)...)
 }
 
 func (r *accountMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -318,7 +347,7 @@ func (r *accountMemberResource) Delete(ctx context.Context, req resource.DeleteR
 
 // ImportState accepts the member's ID or email.
 func (r *accountMemberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importState(ctx, r.pd, req, resp, []string{"<account_id>/<member_id>", "<account_id>/<email>"}, func(ctx context.Context, id importID) (string, error) {
+	importState(ctx, r.pd, req, resp, memberIdentity, []string{"<account_id>/<member_id>", "<account_id>/<email>"}, func(ctx context.Context, id importID) (string, error) {
 		if id.IsHexID {
 			return id.Key, nil
 		}
