@@ -85,7 +85,7 @@ func (r *accountMemberResource) Schema(_ context.Context, _ resource.SchemaReque
 				CustomType:          idSetOfStrings,
 				Validators:          []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(hexIDValidator("a role ID"))},
 			},
-			"policies": policiesSchema("the member"),
+			"policies": memberPoliciesSchema(),
 			"status": schema.StringAttribute{
 				MarkdownDescription: "`pending` (default) sends an invitation; `accepted` adds the user directly, which the API allows " +
 					"only for entitled accounts. When an invitation is accepted later, the state keeps `pending`: it is not drift. " +
