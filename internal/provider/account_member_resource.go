@@ -125,6 +125,7 @@ func (r *accountMemberResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
 		return
 	}
+	r.checkEmailUnique(ctx, req, resp)
 	r.checkStatusChange(ctx, req, resp)
 	planned, prior := setAttrs[idSet](ctx, req, "roles", &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() && !planned.IsUnknown() {
@@ -132,6 +133,27 @@ func (r *accountMemberResource) ModifyPlan(ctx context.Context, req resource.Mod
 			newIDs(knownStrings(planned), knownStrings(prior)), &resp.Diagnostics)
 	}
 	r.pd.checkPolicyIDs(ctx, req, resp)
+}
+
+// checkEmailUnique fails the plan of a member whose email another member of this configuration
+// has in another letter case: the API compares emails without regard to case, so the second create
+// would fail half-way through the apply.
+func (r *accountMemberResource) checkEmailUnique(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.pd == nil || resp.Diagnostics.HasError() {
+		return
+	}
+	var email types.String
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("email"), &email)...)
+	accountID := plannedAccountID(ctx, req, resp)
+	if resp.Diagnostics.HasError() || email.IsUnknown() || email.IsNull() || accountID == "" {
+		return
+	}
+	if other := r.pd.plans.claimEmail(accountID, email.ValueString()); other != "" {
+		resp.Diagnostics.AddAttributeError(path.Root("email"), "Duplicate Account Member Email",
+			fmt.Sprintf("Another iam_account_member in this configuration has the email %q in account %s. Emails are compared "+
+				"without regard to letter case, so %q and %q are the same person, and the second one would fail at apply. "+
+				"Declare each person once.", other, accountID, other, email.ValueString()))
+	}
 }
 
 // checkStatusChange fails the plan when `status` is changed to "accepted" on a member whose

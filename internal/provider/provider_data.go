@@ -20,6 +20,7 @@ type providerData struct {
 	client    *client.Client // Cloudflare-shaped account API
 	accountID string         // provider default, may be empty
 	cache     *readCache
+	plans     planRegistry // what this run's plans claim, to catch resources that contradict each other
 
 	clickhouse        *client.ClickHouse
 	clickhouseOrgID   string   // provider default, may be empty

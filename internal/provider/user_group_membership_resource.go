@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
@@ -129,6 +130,16 @@ func (r *membershipResource) ModifyPlan(ctx context.Context, req resource.Modify
 	// managed (a new exclusive membership, or exclusive turned on); a new additive membership only
 	// checks that the group exists.
 	gid := groupID.ValueString()
+	if !groupID.IsUnknown() && !exclusive.IsUnknown() {
+		if other := r.pd.plans.claimGroup(accountID, gid, exclusive.ValueBool(), knownStrings(planned)); other != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("exclusive"), "Conflicting User Group Memberships",
+				fmt.Sprintf("User group %s is managed by this iam_user_group_membership (exclusive = %t) and by another one in this "+
+					"configuration (%s). The exclusive one removes the other's members on every apply and the other adds them back, "+
+					"so they would never converge. Manage the group with one exclusive membership, or set exclusive = false on every "+
+					"membership of the group.", gid, exclusive.ValueBool(), other))
+			return
+		}
+	}
 	var live []client.GroupMember
 	if !groupID.IsUnknown() && !groupID.IsNull() && !r.pd.cache.Created(gid) {
 		switch {
