@@ -314,13 +314,15 @@ func (p *iamProvider) clickhouseConfig(cfg providerModel, cc client.Config, diag
 }
 
 func (p *iamProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{NewAccountMemberResource, NewUserGroupResource, NewUserGroupMembershipResource}
+	return []func() resource.Resource{NewAccountMemberResource, NewUserGroupResource, NewUserGroupMembershipResource,
+		NewClickHouseOrganizationMemberResource}
 }
 
 func (p *iamProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewAccountMemberDataSource, NewAccountMembersDataSource, NewUserGroupDataSource, NewUserGroupsDataSource,
 		NewUserGroupMembershipDataSource, NewRolesDataSource, NewPermissionGroupsDataSource, NewResourceGroupsDataSource,
+		NewClickHouseOrganizationMembersDataSource, NewClickHouseOrganizationMemberDataSource, NewClickHouseRolesDataSource,
 	}
 }
 

@@ -25,6 +25,11 @@ type readCache struct {
 	groups   *snapshots[client.UserGroup]
 	catalogs catalogCache
 
+	// ClickHouse lists are not paged: one listing of the organization's members and one of its
+	// invitations answer every refresh of a run (and are read again after a write).
+	chMembers     *snapshots[client.ClickHouseMember]
+	chInvitations *snapshots[client.ClickHouseInvitation]
+
 	createdMu sync.Mutex
 	created   map[string]bool // IDs of members and groups this process created
 }
@@ -51,7 +56,34 @@ func newReadCache() *readCache {
 	return &readCache{
 		members: newSnapshots(func(m client.Member) string { return m.ID }),
 		groups:  newSnapshots(func(g client.UserGroup) string { return g.ID }),
+
+		chMembers:     newListingSnapshots(func(m client.ClickHouseMember) string { return m.UserID }),
+		chInvitations: newListingSnapshots(func(i client.ClickHouseInvitation) string { return i.ID }),
 	}
+}
+
+// ClickHouseOrg returns the organization's members (by user ID) and invitations (by ID), each
+// from one listing per run. Either listing failing is an error, never a shorter organization.
+func (c *readCache) ClickHouseOrg(ctx context.Context, cl *client.ClickHouse, orgID string) (map[string]client.ClickHouseMember, map[string]client.ClickHouseInvitation, error) {
+	members, err := c.chMembers.load(ctx, orgID, func() ([]client.ClickHouseMember, error) {
+		return client.Collect(cl.Members.List(ctx, orgID))
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	invitations, err := c.chInvitations.load(ctx, orgID, func() ([]client.ClickHouseInvitation, error) {
+		return client.Collect(cl.Invitations.List(ctx, orgID))
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return members, invitations, nil
+}
+
+// InvalidateClickHouse must be called after every write to the organization's members or invitations.
+func (c *readCache) InvalidateClickHouse(orgID string) {
+	c.chMembers.invalidate(orgID)
+	c.chInvitations.invalidate(orgID)
 }
 
 // Member returns one account member, from the account listing once enough members were read.
@@ -80,6 +112,7 @@ func (c *readCache) InvalidateGroups(accountID string) { c.groups.invalidate(acc
 
 type snapshots[T any] struct {
 	idOf     func(T) string
+	direct   int // direct reads per account before one listing answers them
 	mu       sync.Mutex
 	accounts map[string]*snapshot[T]
 }
@@ -92,6 +125,11 @@ type snapshot[T any] struct {
 }
 
 func newSnapshots[T any](idOf func(T) string) *snapshots[T] {
+	return &snapshots[T]{idOf: idOf, direct: directReadsBeforeListing, accounts: map[string]*snapshot[T]{}}
+}
+
+// newListingSnapshots is for an API whose listing is one request: it always lists.
+func newListingSnapshots[T any](idOf func(T) string) *snapshots[T] {
 	return &snapshots[T]{idOf: idOf, accounts: map[string]*snapshot[T]{}}
 }
 
@@ -126,7 +164,7 @@ func (s *snapshots[T]) load(ctx context.Context, accountID string, listAll func(
 		snap = &snapshot[T]{}
 		s.accounts[accountID] = snap
 	}
-	if snap.loaded == nil && snap.directReads < directReadsBeforeListing {
+	if snap.loaded == nil && snap.directReads < s.direct {
 		snap.directReads++
 		s.mu.Unlock()
 		return nil, nil

@@ -1,0 +1,25 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+
+	"github.com/iamkit/terraform-provider-iam/internal/client"
+)
+
+// NewClickHouseRolesDataSource is iam_clickhouse_roles: the organization's roles (system and
+// custom), by name, with the same catalogue design (and plan-time cache) as iam_roles.
+func NewClickHouseRolesDataSource() datasource.DataSource {
+	return &catalogDataSource{catalogKind: catalogClickHouseRoles}
+}
+
+var catalogClickHouseRoles = catalogKind{typeSuffix: "clickhouse_roles", noun: "role", owner: "Organization",
+	list: func(ctx context.Context, pd *providerData, orgID string) ([]catalogEntry, error) {
+		items, err := client.Collect(pd.clickhouse.Roles.List(ctx, orgID))
+		entries := make([]catalogEntry, 0, len(items))
+		for _, it := range items {
+			entries = append(entries, catalogEntry{ID: it.ID, Name: it.Name, Description: it.Type})
+		}
+		return entries, err
+	}}
