@@ -34,8 +34,20 @@ const removalsListed = 50 // names in one warning; the rest are counted
 // planRemovals computes members_to_remove and adds the warning that names everyone the plan removes.
 // live is the group's current membership when ModifyPlan read it (nil otherwise).
 func (r *membershipResource) planRemovals(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse,
-	accountID, groupID string, exclusive types.Bool, live []client.GroupMember, planned, prior idSet) {
+	accountID, groupID string, exclusive types.Bool, live []client.GroupMember, planned, prior idSet, unchanged bool) {
 	target := path.Root("members_to_remove")
+	if unchanged {
+		// Nothing changes, so nothing is removed: keep the state's value (the names of the last apply
+		// until the next refresh clears them), so that this attribute alone never makes a diff. This
+		// is every resource of a plan without changes: it costs no conversion of the members.
+		var current types.Set
+		resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, target, &current)...)
+		if current.IsUnknown() {
+			resp.Diagnostics.Append(req.State.GetAttribute(ctx, target, &current)...)
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, target, current)...)
+		}
+		return
+	}
 	if exclusive.IsUnknown() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, target, types.SetUnknown(types.StringType))...)
 		return
@@ -63,17 +75,6 @@ func (r *membershipResource) planRemovals(ctx context.Context, req resource.Modi
 		value = types.SetValueMust(types.StringType, names)
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, target, value)...)
-	if len(unseen) == 0 && !req.State.Raw.IsNull() {
-		// Nothing new to name: when nothing else changes either, keep the state's value (the names
-		// of the last apply until the next refresh clears them), so that this attribute alone never
-		// makes a diff.
-		var stateValue types.Set
-		resp.Diagnostics.Append(req.State.GetAttribute(ctx, target, &stateValue)...)
-		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, target, stateValue)...)
-		if !resp.Plan.Raw.Equal(req.State.Raw) {
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, target, value)...)
-		}
-	}
 
 	// The warning: everyone removed, the ones the diff shows (by ID) named by email too.
 	visible := newIDs(priorIDs, plannedIDs)

@@ -114,14 +114,16 @@ func (r *membershipResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if !planned.IsUnknown() {
 		r.pd.checkMembersExist(ctx, accountID, newIDs(knownStrings(planned), knownStrings(prior)), &resp.Diagnostics)
 	}
-	var groupID types.String
+	var groupID, priorGroupID types.String
 	var exclusive, priorExclusive types.Bool
 	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("user_group_id"), &groupID)...)
 	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("exclusive"), &exclusive)...)
 	isNew := req.State.Raw.IsNull()
 	if !isNew {
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("exclusive"), &priorExclusive)...)
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("user_group_id"), &priorGroupID)...)
 	}
+	unchanged := !isNew && planned.Equal(prior) && exclusive.Equal(priorExclusive) && groupID.Equal(priorGroupID)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -157,7 +159,7 @@ func (r *membershipResource) ModifyPlan(ctx context.Context, req resource.Modify
 			}
 		}
 	}
-	r.planRemovals(ctx, req, resp, accountID, gid, exclusive, live, planned, prior)
+	r.planRemovals(ctx, req, resp, accountID, gid, exclusive, live, planned, prior, unchanged)
 }
 
 // memberIDs reads a set of member IDs, sorted.
