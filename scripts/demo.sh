@@ -32,12 +32,16 @@ RC
 export TF_CLI_CONFIG_FILE="$work/terraformrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 export CLOUDFLARE_BASE_URL="$url" CLOUDFLARE_API_TOKEN=demo-token
 export CLOUDFLARE_ACCOUNT_ID=0123456789abcdef0123456789abcdef
+# ClickHouse Cloud is served by the same emulator under /clickhouse/v1 (its default test key).
+export CLICKHOUSE_API_URL="$url/clickhouse/v1" CLICKHOUSE_TOKEN_KEY=test-key-id CLICKHOUSE_TOKEN_SECRET=test-key-secret
+export CLICKHOUSE_ORG_ID=3b0a4d56-1f2e-4c3d-9a8b-7c6d5e4f3a2b
 cp "$root"/examples/demo/*.tf "$work/tf/"
 cd "$work/tf"
 
 echo "==> terraform apply"
-# -compact-warnings folds the dev-override notice into one line.
-terraform apply -auto-approve -input=false -no-color -compact-warnings || { echo "error: terraform apply failed"; exit 1; }
+# -compact-warnings folds the dev-override notice into one line; the outputs are printed once, by
+# `terraform output` below, so the apply's own copy of them is cut.
+terraform apply -auto-approve -input=false -no-color -compact-warnings | sed '/^Outputs:$/,$d' || { echo "error: terraform apply failed"; exit 1; }
 
 echo "==> terraform output"
 terraform output -no-color

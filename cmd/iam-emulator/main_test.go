@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/iamkit/terraform-provider-iam/internal/emulator"
 )
 
 // startCommand runs the command in-process until the test ends and returns its base URL.
@@ -77,5 +79,27 @@ func TestCommandRefusesNonLoopback(t *testing.T) {
 	err := run(context.Background(), []string{"-listen", "0.0.0.0:0"}, &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "loopback") {
 		t.Fatalf("got %v, want a loopback error", err)
+	}
+}
+
+func TestCommandLies(t *testing.T) {
+	const acct = "0123456789abcdef0123456789abcdef"
+	url := startCommand(t, "-token", "tok", "-lie", "total_pages,null_result", "-lie-path", "/roles")
+	_, env := call(t, "GET", url+"/accounts/"+acct+"/roles", "tok", "")
+	info, _ := env["result_info"].(map[string]any)
+	if env["result"] != nil || info["total_pages"] != float64(1) || info["total_count"].(float64) < 2 {
+		t.Fatalf("-lie total_pages,null_result: result %v, result_info %v", env["result"], info)
+	}
+	if _, env := call(t, "GET", url+"/accounts/"+acct+"/iam/permission_groups", "tok", ""); env["result"] == nil {
+		t.Fatal("-lie-path /roles lied on permission_groups")
+	}
+	err := run(context.Background(), []string{"-lie", "sometimes"}, &bytes.Buffer{})
+	if err == nil || !strings.Contains(err.Error(), "unknown lie") {
+		t.Fatalf("-lie sometimes: %v", err)
+	}
+	for _, k := range emulator.LieKinds { // -h documents every lie
+		if !strings.Contains(lieHelp(), string(k)+" ") || emulator.LieDescription(k) == "" {
+			t.Errorf("-h does not describe the lie %s", k)
+		}
 	}
 }

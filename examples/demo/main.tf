@@ -1,5 +1,7 @@
 # The demo configuration that `make demo` applies against the local API emulator. The provider
-# reads CLOUDFLARE_BASE_URL, CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID from the environment.
+# reads CLOUDFLARE_BASE_URL, CLOUDFLARE_API_TOKEN and CLOUDFLARE_ACCOUNT_ID, and for ClickHouse
+# Cloud CLICKHOUSE_API_URL, CLICKHOUSE_TOKEN_KEY, CLICKHOUSE_TOKEN_SECRET and CLICKHOUSE_ORG_ID,
+# from the environment.
 terraform {
   required_providers {
     iam = {
@@ -69,6 +71,19 @@ resource "iam_user_group_membership" "auditors" {
   user_group_id = iam_user_group.auditors.id
   exclusive     = false
   members       = [iam_account_member.carol.id]
+}
+
+# The same person can be in the ClickHouse Cloud organization too: an invitation with organization
+# roles looked up by name; when it is accepted, the status becomes "active" and nothing is planned.
+data "iam_clickhouse_roles" "all" {}
+
+resource "iam_clickhouse_organization_member" "alice" {
+  email    = "alice@example.com"
+  role_ids = [data.iam_clickhouse_roles.all.ids_by_name["Member"]]
+}
+
+output "clickhouse_members" {
+  value = { (iam_clickhouse_organization_member.alice.email) = iam_clickhouse_organization_member.alice.status }
 }
 
 output "members" {

@@ -112,7 +112,10 @@ func (clickhouseAPI) decode(method, path string, resp *http.Response, raw []byte
 		if env.RequestID != "" {
 			msg += " (request " + env.RequestID + ")"
 		}
-		return nil, &APIError{StatusCode: status, Method: method, Path: path, Errors: []ErrorDetail{{Message: msg}}, RetryAfter: retryAfter(resp)}
+		// The API has no error codes: a 404 in its own envelope is its "this object does not exist"
+		// (a proxy's page or another host's answer is not the envelope, and stays ErrMisrouted).
+		return nil, &APIError{StatusCode: status, Method: method, Path: path, Errors: []ErrorDetail{{Message: msg}}, RetryAfter: retryAfter(resp),
+			ObjectGone: status == http.StatusNotFound}
 	}
 	if out != nil && len(env.Result) > 0 && string(env.Result) != "null" {
 		if err := json.Unmarshal(env.Result, out); err != nil {

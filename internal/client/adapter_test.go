@@ -1,7 +1,9 @@
 package client
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +11,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 )
 
 // The ClickHouse adapter on the shared request path: basic auth, its envelope, status codes as
@@ -82,5 +86,29 @@ func TestClickHouseAdapter(t *testing.T) {
 	}
 	if got := (clickhouseAPI{keyID: "k", keySecret: "s"}).secrets(); len(got) != 2 || got[0] != "s" {
 		t.Errorf("secrets = %q; want the secret and the basic-auth value", got)
+	}
+}
+
+// A server that echoes the credentials back (the basic-auth header and the decoded secret) gets
+// neither into a log line: the ClickHouse adapter names both as secrets of the one request path.
+func TestClickHouseSecretsMasked(t *testing.T) {
+	t.Setenv("TF_LOG", "TRACE")
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, pass, _ := r.BasicAuth()
+		_, _ = w.Write([]byte(`{"status":200,"requestId":"r","result":[{"id":"` + r.Header.Get("Authorization") + `","name":"` + pass + `"}]}`))
+	}))
+	t.Cleanup(ts.Close)
+	ch, err := NewClickHouse(ClickHouseConfig{Config: Config{BaseURL: ts.URL, RequestsPerSecond: 1000}, KeyID: "key-id", KeySecret: "echoed-secret-81f3"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	roles, err := Collect(ch.Roles.List(tflogtest.RootLogger(context.Background(), &buf), "org"))
+	if err != nil || len(roles) != 1 || !strings.Contains(buf.String(), "API exchange") {
+		t.Fatalf("roles %v, %v; log:\n%s", roles, err, buf.String())
+	}
+	basic := base64.StdEncoding.EncodeToString([]byte("key-id:echoed-secret-81f3"))
+	if strings.Contains(buf.String(), "echoed-secret-81f3") || strings.Contains(buf.String(), basic) {
+		t.Fatalf("the secret appears in the logs:\n%s", buf.String())
 	}
 }

@@ -45,17 +45,7 @@ func (s *PermissionGroupsService) List(ctx context.Context, accountID string) it
 	return list[PermissionGroup](ctx, s.c, accountPath(accountID, "/iam/permission_groups"), nil, catalogPerPage)
 }
 
-// Get reads one permission group.
-func (s *PermissionGroupsService) Get(ctx context.Context, accountID, id string) (*PermissionGroup, error) {
-	return getOne[PermissionGroup](ctx, s.c, accountPath(accountID, "/iam/permission_groups/"+url.PathEscape(id)))
-}
-
 // List reads every resource group of the account.
 func (s *ResourceGroupsService) List(ctx context.Context, accountID string) iter.Seq2[ResourceGroup, error] {
 	return list[ResourceGroup](ctx, s.c, accountPath(accountID, "/iam/resource_groups"), nil, catalogPerPage)
-}
-
-// Get reads one resource group.
-func (s *ResourceGroupsService) Get(ctx context.Context, accountID, id string) (*ResourceGroup, error) {
-	return getOne[ResourceGroup](ctx, s.c, accountPath(accountID, "/iam/resource_groups/"+url.PathEscape(id)))
 }

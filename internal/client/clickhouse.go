@@ -267,17 +267,20 @@ func (s *ClickHouseInvitationsService) Create(ctx context.Context, orgID string,
 	}
 	body := map[string]any{"email": in.Email, "assignedRoleIds": nonNil(in.RoleIDs)}
 	path := orgPath(orgID, "/invitations")
-	return createReconciled(ctx, s.c,
-		func(ctx context.Context) (*ClickHouseInvitation, error) {
+	// The listing just made is the proof that whatever is found later, not in it, is this create's.
+	return createReconciled(ctx, s.c, "an invitation for "+in.Email, CreateGuard{AbsentBefore: true},
+		func(ctx context.Context, opts ...RequestOption) (*ClickHouseInvitation, error) {
 			var inv ClickHouseInvitation
-			_, err := s.c.do(ctx, http.MethodPost, path, nil, body, &inv)
+			_, err := s.c.do(ctx, http.MethodPost, path, nil, body, &inv, opts...)
 			return &inv, err
 		},
 		func(ctx context.Context) (*ClickHouseInvitation, error) {
 			return findOne(s.List(ctx, orgID), func(inv ClickHouseInvitation) bool {
 				return !existed[inv.ID] && strings.EqualFold(inv.Email, in.Email)
 			}, path, "new invitation for "+in.Email)
-		})
+		},
+		func(context.Context, *ClickHouseInvitation) error { return nil },
+		func(inv *ClickHouseInvitation) string { return inv.ID })
 }
 
 // Delete revokes an invitation.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -132,8 +133,11 @@ func TestPaginationReadsEveryPage(t *testing.T) {
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls++
 		if r.URL.Query().Get("page") == "1" {
-			items := strings.Repeat(`{"id":"r"},`, 50)
-			_, _ = w.Write([]byte(`{"success":true,"errors":[],"messages":[],"result":[` + strings.TrimSuffix(items, ",") + `]}`))
+			items := make([]string, 50)
+			for i := range items {
+				items[i] = fmt.Sprintf(`{"id":"r%d"}`, i)
+			}
+			_, _ = w.Write([]byte(`{"success":true,"errors":[],"messages":[],"result":[` + strings.Join(items, ",") + `]}`))
 			return
 		}
 		_, _ = w.Write([]byte(`{"success":true,"errors":[],"messages":[],"result":[{"id":"last"}]}`))
@@ -222,12 +226,12 @@ func TestRetries(t *testing.T) {
 		t.Fatalf("POST after 429: %v", err)
 	}
 	srv.InjectNext(1, emulator.FaultDropAfter, isPost)
-	m, err := c.Members.Create(ctx, acct, client.MemberCreate{Email: "b@example.com", Roles: []string{admin}})
+	m, err := c.Members.Create(ctx, acct, client.MemberCreate{Email: "b@example.com", Roles: []string{admin}, Guard: client.CreateGuard{AbsentBefore: true}})
 	if err != nil || m.Email != "b@example.com" {
 		t.Fatalf("POST after an ambiguous drop: %+v %v", m, err)
 	}
 	srv.InjectNext(1, emulator.FaultDropAfter, isPost)
-	if g, err := c.UserGroups.Create(ctx, acct, client.UserGroupCreate{Name: "once"}); err != nil || g.Name != "once" {
+	if g, err := c.UserGroups.Create(ctx, acct, client.UserGroupCreate{Name: "once", Guard: client.CreateGuard{AbsentBefore: true}}); err != nil || g.Name != "once" {
 		t.Fatalf("group POST after an ambiguous drop: %v", err)
 	}
 	// Several 5xx answers in a row: lookup, wait, POST again, as many times as the retry budget.
@@ -238,7 +242,7 @@ func TestRetries(t *testing.T) {
 	// The lookup after an ambiguous drop fails once too: it is retried, finds the group, no second POST.
 	srv.InjectNext(1, emulator.FaultDropAfter, isPost)
 	srv.InjectNext(1, emulator.FaultServerError, func(r *http.Request) bool { return r.Method == http.MethodGet })
-	if g, err := c.UserGroups.Create(ctx, acct, client.UserGroupCreate{Name: "twice"}); err != nil || g.Name != "twice" {
+	if g, err := c.UserGroups.Create(ctx, acct, client.UserGroupCreate{Name: "twice", Guard: client.CreateGuard{AbsentBefore: true}}); err != nil || g.Name != "twice" {
 		t.Fatalf("group POST after a drop and a failed lookup: %v", err)
 	}
 	if n := len(srv.MemberIDs(acct)); n != 3 || len(srv.Groups(acct)) != 2 {

@@ -2,6 +2,8 @@ package client
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
@@ -23,6 +25,8 @@ type MemberCreate struct {
 	Roles    []string
 	Policies []PolicyInput
 	Status   string // "pending" (invitation) or "accepted"; empty leaves it to the API
+	// Guard decides whether a create whose outcome is unknown may adopt the member a lookup finds.
+	Guard CreateGuard
 }
 
 // MemberUpdate replaces the roles (sent as [{"id"}] objects on PUT) or the policies of a member.
@@ -69,13 +73,40 @@ func (s *MembersService) Create(ctx context.Context, accountID string, in Member
 	if in.Status != "" {
 		body["status"] = in.Status
 	}
-	return createReconciled(ctx, s.c,
-		func(ctx context.Context) (*Member, error) {
+	return createReconciled(ctx, s.c, "a member with email "+in.Email, in.Guard,
+		func(ctx context.Context, opts ...RequestOption) (*Member, error) {
 			var m Member
-			_, err := s.c.do(ctx, http.MethodPost, membersPath(accountID), nil, body, &m)
+			_, err := s.c.do(ctx, http.MethodPost, membersPath(accountID), nil, body, &m, opts...)
 			return &m, err
 		},
-		func(ctx context.Context) (*Member, error) { return s.FindByEmail(ctx, accountID, in.Email) })
+		func(ctx context.Context) (*Member, error) { return s.FindByEmail(ctx, accountID, in.Email) },
+		func(_ context.Context, m *Member) error { return in.differences(m) },
+		func(m *Member) string { return m.ID })
+}
+
+// differences says how a member found after a create differs from what the create sent.
+func (in MemberCreate) differences(m *Member) error {
+	var diffs []string
+	if in.Status != "" && m.Status != in.Status {
+		diffs = append(diffs, fmt.Sprintf("its status is %q, the create asked for %q", m.Status, in.Status))
+	}
+	if in.Policies != nil {
+		if !samePolicies(in.Policies, m.Policies) {
+			diffs = append(diffs, "its policies differ from the ones sent")
+		}
+	} else {
+		ids := make([]string, 0, len(m.Roles))
+		for _, r := range m.Roles {
+			ids = append(ids, r.ID)
+		}
+		if !sameSet(ids, in.Roles) {
+			diffs = append(diffs, fmt.Sprintf("its roles %v differ from the ones sent %v", ids, in.Roles))
+		}
+	}
+	if len(diffs) > 0 {
+		return errors.New(strings.Join(diffs, "; "))
+	}
+	return nil
 }
 
 // Update replaces the member's roles or policies (only the one that is set is sent).

@@ -2,16 +2,19 @@ package client
 
 import (
 	"encoding/json"
+	"slices"
+	"strings"
 	"time"
 )
 
-// ResultInfo is the pagination block of a list response.
+// ResultInfo is the pagination block of a list response. TotalCount and TotalPages are nil when
+// the answer leaves them out.
 type ResultInfo struct {
-	Page       int `json:"page"`
-	PerPage    int `json:"per_page"`
-	Count      int `json:"count"`
-	TotalCount int `json:"total_count"`
-	TotalPages int `json:"total_pages"`
+	Page       int  `json:"page"`
+	PerPage    int  `json:"per_page"`
+	Count      int  `json:"count"`
+	TotalCount *int `json:"total_count"`
+	TotalPages *int `json:"total_pages"`
 }
 
 // Member is an account member.
@@ -124,4 +127,46 @@ type ResourceGroup struct {
 	Name  string          `json:"name"`
 	Scope json.RawMessage `json:"scope,omitempty"`
 	Meta  json.RawMessage `json:"meta,omitempty"`
+}
+
+// listingID is what a listing's pages are checked and de-duplicated by.
+func (m Member) listingID() string          { return m.ID }
+func (g UserGroup) listingID() string       { return g.ID }
+func (m GroupMember) listingID() string     { return m.ID }
+func (r Role) listingID() string            { return r.ID }
+func (p PermissionGroup) listingID() string { return p.ID }
+func (r ResourceGroup) listingID() string   { return r.ID }
+
+// sameSet reports whether a and b hold the same strings, ignoring order and repeats.
+func sameSet(a, b []string) bool {
+	x, y := slices.Clone(a), slices.Clone(b)
+	slices.Sort(x)
+	slices.Sort(y)
+	return slices.Equal(slices.Compact(x), slices.Compact(y))
+}
+
+// samePolicies reports whether the policies the API holds are the ones sent (as sets, IDs only).
+func samePolicies(sent []PolicyInput, got []Policy) bool {
+	key := func(access string, pgs, rgs []string) string {
+		pgs, rgs = slices.Clone(pgs), slices.Clone(rgs)
+		slices.Sort(pgs)
+		slices.Sort(rgs)
+		return access + "|" + strings.Join(slices.Compact(pgs), ",") + "|" + strings.Join(slices.Compact(rgs), ",")
+	}
+	a := make([]string, 0, len(sent))
+	for _, p := range sent {
+		a = append(a, key(p.Access, p.PermissionGroupIDs, p.ResourceGroupIDs))
+	}
+	b := make([]string, 0, len(got))
+	for _, p := range got {
+		var pgs, rgs []string
+		for _, g := range p.PermissionGroups {
+			pgs = append(pgs, g.ID)
+		}
+		for _, g := range p.ResourceGroups {
+			rgs = append(rgs, g.ID)
+		}
+		b = append(b, key(p.Access, pgs, rgs))
+	}
+	return sameSet(a, b)
 }

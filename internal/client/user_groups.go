@@ -2,6 +2,8 @@ package client
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"iter"
 	"net/http"
 	"net/url"
@@ -20,6 +22,8 @@ type UserGroupListOptions struct {
 type UserGroupCreate struct {
 	Name     string
 	Policies []PolicyInput
+	// Guard decides whether a create whose outcome is unknown may adopt the group a lookup finds.
+	Guard CreateGuard
 }
 
 // UserGroupUpdate changes a group; a nil field is not sent and stays as it is.
@@ -60,13 +64,27 @@ func (s *UserGroupsService) Get(ctx context.Context, accountID, groupID string) 
 // whether an attempt with an unknown outcome took effect (see createReconciled).
 func (s *UserGroupsService) Create(ctx context.Context, accountID string, in UserGroupCreate) (*UserGroup, error) {
 	body := map[string]any{"name": in.Name, "policies": nonNilPolicies(in.Policies)}
-	return createReconciled(ctx, s.c,
-		func(ctx context.Context) (*UserGroup, error) {
+	return createReconciled(ctx, s.c, fmt.Sprintf("a user group named %q", in.Name), in.Guard,
+		func(ctx context.Context, opts ...RequestOption) (*UserGroup, error) {
 			var g UserGroup
-			_, err := s.c.do(ctx, http.MethodPost, userGroupsPath(accountID), nil, body, &g)
+			_, err := s.c.do(ctx, http.MethodPost, userGroupsPath(accountID), nil, body, &g, opts...)
 			return &g, err
 		},
-		func(ctx context.Context) (*UserGroup, error) { return s.FindByName(ctx, accountID, in.Name) })
+		func(ctx context.Context) (*UserGroup, error) { return s.FindByName(ctx, accountID, in.Name) },
+		func(ctx context.Context, g *UserGroup) error {
+			if !samePolicies(in.Policies, g.Policies) {
+				return errors.New("its policies differ from the ones sent")
+			}
+			// A group this create made has no members yet.
+			for m, err := range s.c.GroupMembers.List(ctx, accountID, g.ID) {
+				if err != nil {
+					return fmt.Errorf("its members could not be read: %w", err)
+				}
+				return fmt.Errorf("it already has members (%s, ...)", m.ID)
+			}
+			return nil
+		},
+		func(g *UserGroup) string { return g.ID })
 }
 
 // Update changes the name and/or the policies of a group. Policy IDs are never sent: the API

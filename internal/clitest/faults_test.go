@@ -23,20 +23,20 @@ func TestCLIFaults(t *testing.T) {
 	runs := []struct {
 		name        string
 		faults      emulator.Faults
-		newGroup404 time.Duration
+		newGroup404 int // a new group's first /members requests answered 404
 	}{
 		{name: "429 with Retry-After", faults: emulator.Faults{RateLimitRatio: 0.15, RetryAfterSeconds: 1}},
 		{name: "500/502/503", faults: emulator.Faults{ServerErrorRatio: 0.15}},
 		{name: "slow beyond the timeout", faults: emulator.Faults{SlowRatio: 0.05, SlowDelay: 4 * time.Second}},
 		{name: "dropped after processing", faults: emulator.Faults{DropAfterRatio: 0.1}},
-		{name: "new group 404", newGroup404: 2 * time.Second},
-		{name: "mixed", newGroup404: 5 * time.Second, faults: emulator.Faults{RateLimitRatio: 0.04, RetryAfterSeconds: 1,
+		{name: "new group 404", newGroup404: 2},
+		{name: "mixed", newGroup404: 1, faults: emulator.Faults{RateLimitRatio: 0.04, RetryAfterSeconds: 1,
 			ServerErrorRatio: 0.04, SlowRatio: 0.02, SlowDelay: 4 * time.Second, DropBeforeRatio: 0.03, DropAfterRatio: 0.04}},
 	}
 	for i, run := range runs {
 		t.Run(run.name, func(t *testing.T) {
 			t.Parallel()
-			e := newCLIEnv(t, emulator.Options{NewGroupMembers404For: run.newGroup404}, "TF_LOG_PROVIDER=WARN")
+			e := newCLIEnv(t, emulator.Options{NewGroupMembers404Requests: run.newGroup404}, "TF_LOG_PROVIDER=WARN")
 			faults := run.faults
 			faults.Seed = int64(i + 1)
 			opts := e.Opts

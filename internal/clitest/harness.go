@@ -54,8 +54,8 @@ func NewWorkspace(dir, terraform, providerDir string, extraEnv ...string) (*Work
 	}
 	env := []string{}
 	for _, kv := range os.Environ() {
-		// The workspace decides every TF_ and CLOUDFLARE_ setting; nothing leaks in from the caller.
-		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "CLOUDFLARE_") {
+		// The workspace decides every TF_, CLOUDFLARE_ and CLICKHOUSE_ setting; nothing leaks in from the caller.
+		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "CLOUDFLARE_") && !strings.HasPrefix(kv, "CLICKHOUSE_") {
 			env = append(env, kv)
 		}
 	}

@@ -297,6 +297,24 @@ func TestNewGroupMembers404Window(t *testing.T) {
 	f.result("GET", "/accounts/"+acct+"/iam/user_groups/"+g.ID+"/members", nil, nil)
 }
 
+// The window by count: a group created through the API answers 404 to its first N /members
+// requests, then normally; seeded groups are old and never do.
+func TestNewGroupMembers404Requests(t *testing.T) {
+	f := newFixture(t, emulator.Options{NewGroupMembers404Requests: 2})
+	var g struct{ ID string }
+	f.result("POST", "/accounts/"+acct+"/iam/user_groups", `{"name":"fresh"}`, &g)
+	mb := "/accounts/" + acct + "/iam/user_groups/" + g.ID + "/members"
+	f.wantError(404, 1003, "GET", mb, nil)
+	f.wantError(404, 1003, "PUT", mb, `[]`)
+	f.result("PUT", mb, `[]`, nil)
+	f.result("GET", mb, nil, nil)
+	old, err := f.srv.SeedGroup(acct, "old", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.result("GET", "/accounts/"+acct+"/iam/user_groups/"+old+"/members", nil, nil)
+}
+
 func TestRateLimit(t *testing.T) {
 	f := newFixture(t, emulator.Options{RateLimit: 3, RateWindow: time.Minute})
 	for i := 0; i < 3; i++ {
@@ -375,5 +393,92 @@ func TestCatalogAndPersistence(t *testing.T) {
 	again := newFixture(t, emulator.Options{DataFile: data})
 	if groups := again.srv.Groups(acct); len(groups) != 1 {
 		t.Fatalf("after reload: %v", groups)
+	}
+}
+
+// Each lie changes what a listing says while the data stays as it is.
+func TestLies(t *testing.T) {
+	f := newFixture(t, emulator.Options{})
+	ids, _ := f.srv.SeedMembers(acct, 12, "lie")
+	groupID, _ := f.srv.SeedGroup(acct, "liars", ids)
+	members := "/accounts/" + acct + "/members?per_page=5"
+	page := func(query string) (ids []string, count, total, pages int, null bool) {
+		t.Helper()
+		status, env, _ := f.call("GET", members+query, nil)
+		if status != 200 || env.ResultInfo == nil {
+			t.Fatalf("GET %s: HTTP %d", query, status)
+		}
+		var items []struct{ ID string }
+		_ = json.Unmarshal(env.Result, &items)
+		for _, it := range items {
+			ids = append(ids, it.ID)
+		}
+		return ids, env.ResultInfo.Count, env.ResultInfo.TotalCount, env.ResultInfo.TotalPages, string(env.Result) == "null"
+	}
+	for _, tc := range []struct {
+		lie   emulator.LieKind
+		query string
+		check func(ids []string, count, total, pages int, null bool) bool
+	}{
+		{emulator.LieTotalPages, "&page=1", func(ids []string, _, total, pages int, _ bool) bool {
+			return len(ids) == 5 && total == 12 && pages == 1
+		}},
+		{emulator.LieEmptyPage, "&page=2", func(ids []string, _, total, pages int, _ bool) bool {
+			return len(ids) == 0 && total == 12 && pages == 3
+		}},
+		{emulator.LieEmptyPage, "&page=3", func(ids []string, _, _, _ int, _ bool) bool { return len(ids) == 2 }},
+		{emulator.LieEmptyResult, "&page=1", func(ids []string, count, total, _ int, null bool) bool {
+			return len(ids) == 0 && !null && count == 0 && total == 12
+		}},
+		{emulator.LieNullResult, "&page=1", func(_ []string, _, total, _ int, null bool) bool { return null && total == 12 }},
+		{emulator.LieRepeatPage, "&page=7", func(got []string, _, _, pages int, _ bool) bool { return got[0] == ids[0] && pages == 100000 }},
+		{emulator.LieDuplicate, "&page=1", func(got []string, _, total, _ int, _ bool) bool { return got[0] == got[1] && total == 13 }},
+		{emulator.LieOmit, "&page=1", func(got []string, count, total, pages int, _ bool) bool {
+			return len(got) == 1 && count == 1 && total == 1 && pages == 1
+		}},
+	} {
+		f.srv.SetLies(emulator.Lies{Kinds: []emulator.LieKind{tc.lie}, PathContains: "/members"})
+		if got, count, total, pages, null := page(tc.query); !tc.check(got, count, total, pages, null) {
+			t.Errorf("lie %s, %s: ids %v, count %d, total_count %d, total_pages %d, null %t", tc.lie, tc.query, got, count, total, pages, null)
+		}
+	}
+	// The objects themselves are still there, and a GET of one is not a listing.
+	f.srv.SetLies(emulator.Lies{Kinds: []emulator.LieKind{emulator.LieOmit}})
+	f.result("GET", "/accounts/"+acct+"/members/"+ids[5], nil, nil)
+	// Lies apply only to paths that contain PathContains.
+	f.srv.SetLies(emulator.Lies{Kinds: []emulator.LieKind{emulator.LieOmit}, PathContains: "/iam/"})
+	if got, _, _, _, _ := page("&page=1"); len(got) != 5 {
+		t.Errorf("a lie leaked to a path it was not set for: %v", got)
+	}
+	// The group-members POST answers one object (the shape of the API's reference page).
+	f.srv.SetLies(emulator.Lies{Kinds: []emulator.LieKind{emulator.LiePOSTObject}})
+	var one struct{ ID string }
+	f.result("POST", "/accounts/"+acct+"/iam/user_groups/"+groupID+"/members", `[{"id":"`+ids[0]+`"}]`, &one)
+	if one.ID != ids[0] {
+		t.Errorf("post_object answered %+v", one)
+	}
+	if _, err := emulator.ParseLies("omit, nonsense"); err == nil || !strings.Contains(err.Error(), "total_pages") {
+		t.Errorf("ParseLies of an unknown name: %v", err)
+	}
+}
+
+// A proxy's HTML 404 page: not the API's envelope.
+func TestFaultHTML404(t *testing.T) {
+	f := newFixture(t, emulator.Options{})
+	f.srv.InjectNext(1, emulator.FaultHTML404, nil)
+	req, _ := http.NewRequest("GET", f.url+"/accounts/"+acct+"/roles", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var b bytes.Buffer
+	_, _ = b.ReadFrom(resp.Body)
+	if resp.StatusCode != 404 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(b.String(), "<html>") {
+		t.Fatalf("HTTP %d %q: %s", resp.StatusCode, resp.Header.Get("Content-Type"), b.String())
+	}
+	if got := f.srv.FaultsInjected()[emulator.FaultHTML404]; got != 1 {
+		t.Fatalf("FaultsInjected[html_404] = %d", got)
 	}
 }

@@ -257,20 +257,26 @@ func checkRoleIDs(ids []string) string {
 }
 
 func (s *Server) chListMembers(w http.ResponseWriter, r *http.Request) {
+	chList(s, w, r, func(o *chOrg) map[string]*chMember { return o.Members }, func(m *chMember) int { return m.Seq }, s.renderCHMember)
+}
+
+// chList answers the whole listing of one of the organization's maps in creation order: the API
+// does not page.
+func chList[T any](s *Server, w http.ResponseWriter, r *http.Request, objects func(*chOrg) map[string]*T, seq func(*T) int, render func(*T) map[string]any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o := s.org(w, r)
 	if o == nil {
 		return
 	}
-	ms := make([]*chMember, 0, len(o.Members))
-	for _, m := range o.Members {
-		ms = append(ms, m)
+	items := make([]*T, 0, len(objects(o)))
+	for _, it := range objects(o) {
+		items = append(items, it)
 	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].Seq < ms[j].Seq })
-	out := make([]map[string]any, 0, len(ms))
-	for _, m := range ms {
-		out = append(out, s.renderCHMember(m))
+	sort.Slice(items, func(i, j int) bool { return seq(items[i]) < seq(items[j]) })
+	out := make([]map[string]any, 0, len(items))
+	for _, it := range items {
+		out = append(out, render(it))
 	}
 	chResult(w, out)
 }
@@ -330,39 +336,29 @@ func (s *Server) chPatchMember(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) chDeleteMember(w http.ResponseWriter, r *http.Request) {
+	chDelete(s, w, r, func(o *chOrg) map[string]*chMember { return o.Members }, "user_id", "Member not found")
+}
+
+// chDelete deletes the object named by the path value key from the organization's map.
+func chDelete[T any](s *Server, w http.ResponseWriter, r *http.Request, objects func(*chOrg) map[string]*T, key, notFound string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	o := s.org(w, r)
 	if o == nil {
 		return
 	}
-	id := r.PathValue("user_id")
-	if o.Members[id] == nil {
-		chError(w, http.StatusNotFound, "Member not found")
+	m, id := objects(o), r.PathValue(key)
+	if m[id] == nil {
+		chError(w, http.StatusNotFound, notFound)
 		return
 	}
-	delete(o.Members, id)
+	delete(m, id)
 	s.persist()
 	chResult(w, nil)
 }
 
 func (s *Server) chListInvitations(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o := s.org(w, r)
-	if o == nil {
-		return
-	}
-	invs := make([]*chInvitation, 0, len(o.Invitations))
-	for _, inv := range o.Invitations {
-		invs = append(invs, inv)
-	}
-	sort.Slice(invs, func(i, j int) bool { return invs[i].Seq < invs[j].Seq })
-	out := make([]map[string]any, 0, len(invs))
-	for _, inv := range invs {
-		out = append(out, renderCHInvitation(inv))
-	}
-	chResult(w, out)
+	chList(s, w, r, func(o *chOrg) map[string]*chInvitation { return o.Invitations }, func(i *chInvitation) int { return i.Seq }, renderCHInvitation)
 }
 
 func (s *Server) chGetInvitation(w http.ResponseWriter, r *http.Request) {
@@ -429,20 +425,7 @@ func (s *Server) chCreateInvitation(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) chDeleteInvitation(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	o := s.org(w, r)
-	if o == nil {
-		return
-	}
-	id := r.PathValue("id")
-	if o.Invitations[id] == nil {
-		chError(w, http.StatusNotFound, "Invitation not found")
-		return
-	}
-	delete(o.Invitations, id)
-	s.persist()
-	chResult(w, nil)
+	chDelete(s, w, r, func(o *chOrg) map[string]*chInvitation { return o.Invitations }, "id", "Invitation not found")
 }
 
 func renderCHRole(e catalogEntry) map[string]any {

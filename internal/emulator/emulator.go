@@ -28,8 +28,19 @@ type Options struct {
 	RateLimit                int      // requests per RateWindow per credential; 0 = off
 	RateWindow               time.Duration
 	NewGroupMembers404For    time.Duration // a new group's /members answer 404 this long (reported eventual consistency)
-	DataFile                 string        // JSON persistence, loaded by New and saved after every write
-	Now                      func() time.Time
+	// NewGroupMembers404Requests is the same by count: a group created through the API answers 404
+	// to its first this many /members requests (independent of the machine's speed, for tests).
+	NewGroupMembers404Requests int
+	DataFile                   string // JSON persistence, loaded by New and saved after every write
+	// Deny answers 403 (code 9109, as the API does for a token without the permission) to every
+	// request whose path contains one of these strings, e.g. "/roles": a token that may edit
+	// members but not read the roles catalogue. See also SetDenied.
+	Deny []string
+	// EchoCredentials is a lie mode for testing clients: every error answer quotes the request's
+	// Authorization (or X-Auth-Key) header in its message, as some servers and proxies do.
+	EchoCredentials bool
+	Now             func() time.Time
+	Lies            Lies // listings (and answers) that lie; see LieKind
 
 	// ClickHouse Cloud (clickhouse.go).
 	ClickHouseKeyID, ClickHouseKeySecret string        // accepted API key; default DefaultClickHouseKeyID/Secret
@@ -51,6 +62,8 @@ type Server struct {
 	chRate map[string]*chWindow   // ClickHouse key -> its current window
 	log    []Request
 	faults faultState
+	deny   []string
+	lies   Lies
 }
 
 // New builds a server, loading Options.DataFile when it exists.
@@ -79,7 +92,7 @@ func New(opts Options) (*Server, error) {
 	if opts.ClickHouseInvitationTTL == 0 {
 		opts.ClickHouseInvitationTTL = defaultInvitationTTL
 	}
-	s := &Server{opts: opts, state: newState(opts.Accounts), rate: map[string][]time.Time{}, chRate: map[string]*chWindow{}}
+	s := &Server{opts: opts, state: newState(opts.Accounts), rate: map[string][]time.Time{}, chRate: map[string]*chWindow{}, deny: opts.Deny, lies: opts.Lies}
 	for _, o := range opts.ClickHouseOrgs {
 		s.state.CHOrgs[o] = newCHOrg()
 	}
@@ -137,6 +150,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r = r2
 	}
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	if s.opts.EchoCredentials {
+		rec.echo = r.Header.Get("Authorization")
+		if rec.echo == "" {
+			rec.echo = r.Header.Get("X-Auth-Key")
+		}
+	}
 	entry := Request{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Time: s.opts.Now()}
 	defer func() {
 		entry.Status = rec.status
@@ -147,14 +166,22 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	cred, scheme := s.authenticate(r)
 	entry.AuthScheme = scheme
+	if isClickHouse(r) {
+		entry.AuthScheme = "basic"
+	}
 	if fault := s.nextFault(r); fault != "" {
 		entry.Fault = fault
-		if s.applyFault(fault, rec, r) {
+		if s.applyFault(fault, rec, r, cred) {
 			return
 		}
 	}
+	s.serve(rec, r, cred)
+}
+
+// serve is the processing of a request after any fault that comes before it: authentication,
+// rate limit, the account check and the handler.
+func (s *Server) serve(rec *statusRecorder, r *http.Request, cred string) {
 	if isClickHouse(r) {
-		entry.AuthScheme = "basic"
 		s.serveClickHouse(rec, r)
 		return
 	}
@@ -162,20 +189,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(rec, http.StatusForbidden, 10000, "Authentication error")
 		return
 	}
+	if s.denied(r.URL.Path) {
+		writeError(rec, http.StatusForbidden, 9109, "Unauthorized to access requested resource")
+		return
+	}
 	if retry, ok := s.takeRate(cred, rec); !ok {
 		rec.Header().Set("Retry-After", strconv.Itoa(retry))
 		writeError(rec, http.StatusTooManyRequests, 971, "Please wait and consider throttling your request speed")
 		return
 	}
-	if acct := r.PathValue("account_id"); acct == "" {
-		// PathValue is only set after routing; check the account from the path instead.
-		parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
-		if len(parts) >= 2 && parts[0] == "accounts" && !s.accountExists(parts[1]) {
-			writeError(rec, http.StatusNotFound, 7003, fmt.Sprintf("Could not route to /accounts/%s, perhaps your object identifier is invalid?", parts[1]))
-			return
-		}
+	// The path values are set only by routing: check the account from the path itself.
+	if parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/"); len(parts) >= 2 && parts[0] == "accounts" && !s.accountExists(parts[1]) {
+		writeError(rec, http.StatusNotFound, 7003, fmt.Sprintf("Could not route to /accounts/%s, perhaps your object identifier is invalid?", parts[1]))
+		return
 	}
-	s.mux.ServeHTTP(rec, r)
+	s.mux.ServeHTTP(rec, s.withLies(r))
 }
 
 // authenticate returns the credential that identifies the caller ("" if none is valid).
@@ -234,9 +262,28 @@ func (s *Server) takeRate(cred string, w http.ResponseWriter) (retryAfter int, o
 	return 0, true
 }
 
+// SetDenied replaces Options.Deny: requests whose path contains one of these strings answer 403.
+func (s *Server) SetDenied(paths ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.deny = paths
+}
+
+func (s *Server) denied(path string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, d := range s.deny {
+		if d != "" && strings.Contains(path, d) {
+			return true
+		}
+	}
+	return false
+}
+
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
+	echo   string // EchoCredentials: the credential header quoted in every error message
 }
 
 func (r *statusRecorder) WriteHeader(code int) { r.status = code; r.ResponseWriter.WriteHeader(code) }
@@ -274,6 +321,9 @@ func writeResult(w http.ResponseWriter, result any, info *resultInfo) {
 }
 
 func writeError(w http.ResponseWriter, status, code int, msg string) {
+	if rec, ok := w.(*statusRecorder); ok && rec.echo != "" {
+		msg += fmt.Sprintf(" (token %s lacks permission)", rec.echo)
+	}
 	writeJSON(w, status, map[string]any{"success": false, "errors": []errorItem{{Code: code, Message: msg}}, "messages": []any{}, "result": nil})
 }
 
@@ -309,14 +359,40 @@ func paginateRendered[T, U any](w http.ResponseWriter, r *http.Request, items []
 		}
 		items = rev
 	}
+	if lies(r, LieOmit) && len(items) > 1 {
+		items = items[:1]
+	}
+	if lies(r, LieDuplicate) && len(items) > 0 {
+		items = append([]T{items[0]}, items...)
+	}
 	start := min((page-1)*perPage, len(items))
+	if lies(r, LieRepeatPage) {
+		start = 0
+	}
 	end := min(start+perPage, len(items))
+	if lies(r, LieEmptyPage) && page == 2 {
+		end = start
+	}
 	pageItems := make([]U, 0, end-start)
 	for _, it := range items[start:end] {
 		pageItems = append(pageItems, render(it))
 	}
-	totalPages := (len(items) + perPage - 1) / perPage
-	writeResult(w, pageItems, &resultInfo{Page: page, PerPage: perPage, Count: len(pageItems), TotalCount: len(items), TotalPages: totalPages})
+	info := &resultInfo{Page: page, PerPage: perPage, Count: len(pageItems), TotalCount: len(items), TotalPages: (len(items) + perPage - 1) / perPage}
+	if lies(r, LieRepeatPage) {
+		info.TotalPages, info.TotalCount = 100000, 100000*perPage
+	}
+	if lies(r, LieTotalPages) {
+		info.TotalPages = 1
+	}
+	if lies(r, LieEmptyResult) {
+		pageItems, info.Count = pageItems[:0], 0
+	}
+	if lies(r, LieNullResult) {
+		info.Count = 0
+		writeResult(w, nil, info)
+		return
+	}
+	writeResult(w, pageItems, info)
 }
 
 func decodeBody(w http.ResponseWriter, r *http.Request, v any) bool {

@@ -20,6 +20,9 @@ const (
 	FaultSlow        FaultKind = "slow"         // delay, then process normally
 	FaultDropBefore  FaultKind = "drop_before"  // close the connection without processing
 	FaultDropAfter   FaultKind = "drop_after"   // process, then close the connection without answering
+	FaultNullResult  FaultKind = "null_result"  // process, then answer a success with "result": null
+	FaultTruncated   FaultKind = "truncated"    // process, then send only the first half of the answer
+	FaultHTML404     FaultKind = "html_404"     // HTTP 404 with an HTML page, as a proxy answers for a path it does not know
 )
 
 // Faults injects faults into a share of requests, drawn from a seeded generator.
@@ -33,6 +36,9 @@ type Faults struct {
 	SlowDelay           time.Duration
 	DropBeforeRatio     float64
 	DropAfterRatio      float64
+	NullResultRatio     float64
+	TruncatedRatio      float64
+	HTML404Ratio        float64
 	Methods             []string // only these methods; empty for all
 	PathContains        string   // only paths containing this; empty for all
 }
@@ -104,7 +110,8 @@ func (s *Server) nextFault(r *http.Request) FaultKind {
 		ratio float64
 		kind  FaultKind
 	}{{c.RateLimitRatio, FaultRateLimit}, {c.ServerErrorRatio, FaultServerError}, {c.SlowRatio, FaultSlow},
-		{c.DropBeforeRatio, FaultDropBefore}, {c.DropAfterRatio, FaultDropAfter}} {
+		{c.DropBeforeRatio, FaultDropBefore}, {c.DropAfterRatio, FaultDropAfter},
+		{c.NullResultRatio, FaultNullResult}, {c.TruncatedRatio, FaultTruncated}, {c.HTML404Ratio, FaultHTML404}} {
 		if x < k.ratio {
 			f.injected[k.kind]++
 			return k.kind
@@ -115,7 +122,7 @@ func (s *Server) nextFault(r *http.Request) FaultKind {
 }
 
 // applyFault acts out a fault; it returns true when the request is finished.
-func (s *Server) applyFault(kind FaultKind, w *statusRecorder, r *http.Request) bool {
+func (s *Server) applyFault(kind FaultKind, w *statusRecorder, r *http.Request, cred string) bool {
 	s.mu.Lock()
 	c := s.faults.cfg
 	statuses := c.ServerErrorStatuses
@@ -155,14 +162,33 @@ func (s *Server) applyFault(kind FaultKind, w *statusRecorder, r *http.Request) 
 		case <-r.Context().Done():
 		}
 		return false
+	case FaultHTML404:
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = w.Write([]byte("<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"))
+		return true
 	case FaultDropBefore:
 		w.status = 0
 		drop(w)
 		return true
 	case FaultDropAfter:
-		s.mux.ServeHTTP(httptest.NewRecorder(), r) // processed, but the answer never arrives
+		// Processed like any request (authenticated, rate-limited, routed), but the answer never arrives.
+		s.serve(&statusRecorder{ResponseWriter: httptest.NewRecorder()}, r, cred)
 		w.status = 0
 		drop(w)
+		return true
+	case FaultNullResult, FaultTruncated:
+		done := httptest.NewRecorder()
+		s.mux.ServeHTTP(done, r) // processed; the answer is damaged on the way
+		body := done.Body.Bytes()
+		if kind == FaultTruncated {
+			body = body[:len(body)/2]
+		} else if done.Code < 300 {
+			body = []byte(`{"success":true,"errors":[],"messages":[],"result":null}` + "\n")
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(done.Code)
+		_, _ = w.Write(body)
 		return true
 	}
 	return false

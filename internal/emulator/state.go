@@ -40,6 +40,8 @@ type group struct {
 	CreatedOn  time.Time            `json:"created_on"`
 	ModifiedOn time.Time            `json:"modified_on"`
 	Members    map[string]time.Time `json:"members"` // member id -> added at
+	// members404Left counts down the /members requests still answered 404 (NewGroupMembers404Requests).
+	members404Left int
 }
 
 type account struct {

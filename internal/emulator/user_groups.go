@@ -102,7 +102,7 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.state.Seq++
-	g.ID, g.Seq = newID(), s.state.Seq
+	g.ID, g.Seq, g.members404Left = newID(), s.state.Seq, s.opts.NewGroupMembers404Requests
 	s.state.Accounts[acct].Groups[g.ID] = g
 	s.persist()
 	writeResult(w, renderGroup(acct, g), nil)
@@ -157,6 +157,11 @@ func (s *Server) groupForMembers(w http.ResponseWriter, r *http.Request) (*group
 		writeError(w, http.StatusNotFound, 1003, "User group not found")
 		return nil, false
 	}
+	if g.members404Left > 0 {
+		g.members404Left--
+		writeError(w, http.StatusNotFound, 1003, "User group not found")
+		return nil, false
+	}
 	return g, true
 }
 
@@ -200,8 +205,10 @@ func (s *Server) listGroupMembers(w http.ResponseWriter, r *http.Request) {
 	paginate(w, r, items, 50, 1, 500)
 }
 
-// readMemberRefs decodes the bare-array body [{"id"}] and checks every member is in the account.
-func (s *Server) readMemberRefs(w http.ResponseWriter, r *http.Request) ([]string, bool) {
+// readMemberRefs decodes the bare-array body [{"id"}]. Whether the members are in the account is
+// checked by the caller under the same lock as its write (a member deleted in between must not
+// leave a dangling ID in the group).
+func readMemberRefs(w http.ResponseWriter, r *http.Request) ([]string, bool) {
 	var raw json.RawMessage
 	if !decodeBody(w, r, &raw) {
 		return nil, false
@@ -212,14 +219,7 @@ func (s *Server) readMemberRefs(w http.ResponseWriter, r *http.Request) ([]strin
 		return nil, false
 	}
 	ids := make([]string, 0, len(refs))
-	a := s.state.Accounts[r.PathValue("account_id")]
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	for _, ref := range refs {
-		if a.Members[ref.ID] == nil {
-			writeError(w, http.StatusBadRequest, 1001, fmt.Sprintf("Invalid request: member %q is not a member of the account", ref.ID))
-			return nil, false
-		}
 		ids = append(ids, ref.ID)
 	}
 	return ids, true
@@ -235,12 +235,18 @@ func (s *Server) replaceGroupMembers(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) writeGroupMembers(w http.ResponseWriter, r *http.Request, replace bool) {
 	acct := r.PathValue("account_id")
-	ids, ok := s.readMemberRefs(w, r)
+	ids, ok := readMemberRefs(w, r)
 	if !ok {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for _, id := range ids {
+		if s.state.Accounts[acct].Members[id] == nil {
+			writeError(w, http.StatusBadRequest, 1001, fmt.Sprintf("Invalid request: member %q is not a member of the account", id))
+			return
+		}
+	}
 	g, ok := s.groupForMembers(w, r)
 	if !ok {
 		return
@@ -271,6 +277,10 @@ func (s *Server) writeGroupMembers(w http.ResponseWriter, r *http.Request, repla
 	added := make([]map[string]any, 0, len(ids))
 	for _, id := range ids {
 		added = append(added, renderGroupMember(s.state.Accounts[acct].Members[id]))
+	}
+	if lies(r, LiePOSTObject) && len(added) > 0 {
+		writeResult(w, added[0], nil)
+		return
 	}
 	writeResult(w, added, nil)
 }

@@ -84,7 +84,7 @@ func (r *accountMemberResource) Schema(_ context.Context, _ resource.SchemaReque
 				Optional:            true,
 				ElementType:         types.StringType,
 				CustomType:          idSetOfStrings,
-				Validators:          []validator.Set{setvalidator.SizeAtLeast(1), setvalidator.ValueStringsAre(hexIDValidator("a role ID"))},
+				Validators:          []validator.Set{nonEmptyRolesValidator{}, setvalidator.ValueStringsAre(hexIDValidator("a role ID"))},
 			},
 			"policies": memberPoliciesSchema(),
 			"status": schema.StringAttribute{
@@ -135,7 +135,7 @@ func (r *accountMemberResource) ModifyPlan(ctx context.Context, req resource.Mod
 	}
 	planned, prior := setAttrs[idSet](ctx, req, "roles", &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() && !planned.IsUnknown() {
-		r.pd.checkCatalogIDs(ctx, plannedAccountID(ctx, req, resp), catalogRoles, path.Root("roles"),
+		r.pd.checkCatalogIDs(ctx, plannedAccountID(ctx, resp), catalogRoles, path.Root("roles"),
 			newIDs(knownStrings(planned), knownStrings(prior)), &resp.Diagnostics)
 	}
 	r.pd.checkPolicyIDs(ctx, req, resp)
@@ -150,7 +150,7 @@ func (r *accountMemberResource) checkEmailUnique(ctx context.Context, req resour
 	}
 	var email types.String
 	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("email"), &email)...)
-	accountID := plannedAccountID(ctx, req, resp)
+	accountID := plannedAccountID(ctx, resp)
 	if resp.Diagnostics.HasError() || email.IsUnknown() || email.IsNull() || accountID == "" {
 		return
 	}
@@ -255,13 +255,18 @@ func (m *accountMemberModel) apply(accountID string, mem *client.Member, fromCre
 	if m.Status.ValueString() != "pending" || mem.Status != "accepted" {
 		m.Status = types.StringValue(mem.Status)
 	}
+	m.User = userValue(mem)
+}
+
+// userValue is the `user` of a member (of the resource and the data source).
+func userValue(mem *client.Member) types.Object {
 	user := map[string]attr.Value{"id": types.StringValue(""), "email": types.StringValue(mem.Email), "first_name": types.StringValue(""),
 		"last_name": types.StringValue(""), "two_factor_authentication_enabled": types.BoolValue(false)}
 	if u := mem.User; u != nil {
 		user = map[string]attr.Value{"id": types.StringValue(u.ID), "email": types.StringValue(u.Email), "first_name": types.StringValue(u.FirstName),
 			"last_name": types.StringValue(u.LastName), "two_factor_authentication_enabled": types.BoolValue(u.TwoFactorAuthenticationEnabled)}
 	}
-	m.User = types.ObjectValueMust(userAttrTypes, user)
+	return types.ObjectValueMust(userAttrTypes, user)
 }
 
 func (r *accountMemberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -281,14 +286,12 @@ func (r *accountMemberResource) Create(ctx context.Context, req resource.CreateR
 		plan.Status = types.StringValue("pending")
 		in.Status = "pending"
 	}
+	in.Guard = r.pd.createGuard(ctx, accountID, true, in.Email)
 	mem, err := r.pd.client.Members.Create(ctx, accountID, in)
 	r.pd.cache.InvalidateMembers(accountID)
-	if errors.Is(err, client.ErrAlreadyExists) {
-		id := accountID + "/" + in.Email
-		resp.Diagnostics.AddAttributeError(path.Root("email"), "Account member already exists",
-			fmt.Sprintf("Account %s already has a member with email %s. To manage it with Terraform, import it:\n\n"+
-				"  terraform import <resource address> %s\n\nor add an import block:\n\n  import {\n    to = <resource address>\n    id = %q\n  }",
-				accountID, in.Email, id, id))
+	if errors.Is(err, client.ErrAlreadyExists) || errors.Is(err, client.ErrNotAdopted) {
+		addCreateConflict(&resp.Diagnostics, path.Root("email"), "Account member already exists", accountID,
+			"a member with email "+in.Email, accountID+"/"+in.Email, err)
 		return
 	}
 	if err != nil {
@@ -296,6 +299,7 @@ func (r *accountMemberResource) Create(ctx context.Context, req resource.CreateR
 		return
 	}
 	r.pd.cache.NoteCreated(mem.ID)
+	r.pd.cache.presence.note(accountID, true, in.Email, mem.ID)
 	plan.apply(accountID, mem, true)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -359,6 +363,9 @@ func (r *accountMemberResource) Delete(ctx context.Context, req resource.DeleteR
 	}
 	err := r.pd.client.Members.Delete(ctx, accountID, state.ID.ValueString())
 	r.pd.cache.InvalidateMembers(accountID)
+	if err == nil || errors.Is(err, client.ErrNotFound) {
+		r.pd.cache.presence.note(accountID, true, state.Email.ValueString(), "")
+	}
 	if err != nil && !errors.Is(err, client.ErrNotFound) {
 		addAPIError(&resp.Diagnostics, "Cannot remove account member "+state.ID.ValueString(), err)
 	}

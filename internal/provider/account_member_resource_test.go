@@ -124,7 +124,8 @@ func TestAccAccountMemberErrors(t *testing.T) {
 			{Config: member(`email = "taken@example.com"` + "\n" + `roles = ["` + admin + `"]`),
 				ExpectError: regexp.MustCompile(`(?s)already has a member with email.*terraform import`)},
 			{Config: member(`email = "new@example.com"` + "\n" + `roles = ["` + admin + `"]` + "\n" + `status = "accepted"`),
-				ExpectError: regexp.MustCompile(`automatic verification of new members is not allowed`)},
+				// names the attribute and both ways out
+				ExpectError: regexp.MustCompile(`(?s)automatic verification of new members is not allowed.*status = "accepted".*entitled.*-allow-direct-accept.*Leave\s+` + "`status`" + `\s+out.*invitation`)},
 		},
 	})
 }

@@ -2,15 +2,12 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -86,11 +83,12 @@ func (d *accountMembersDataSource) Read(ctx context.Context, req datasource.Read
 	if !ok {
 		return
 	}
-	members, err := client.Collect(d.pd.client.Members.List(ctx, accountID, client.MemberListOptions{Status: m.Status.ValueString()}))
+	members, repeated, err := client.CollectWarnings(d.pd.client.Members.List(ctx, accountID, client.MemberListOptions{Status: m.Status.ValueString()}))
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot list the members of account "+accountID, err)
 		return
 	}
+	addRepeatedWarnings(&resp.Diagnostics, repeated)
 	items := make([]attr.Value, 0, len(members))
 	byMail := map[string]attr.Value{}
 	for _, mem := range members {
@@ -100,69 +98,5 @@ func (d *accountMembersDataSource) Read(ctx context.Context, req datasource.Read
 	m.AccountID = types.StringValue(accountID)
 	m.Members = types.ListValueMust(memberSummaryType, items)
 	m.IDsByMail = types.MapValueMust(types.StringType, byMail)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-// NewAccountMemberDataSource is iam_account_member: one member by ID or email.
-func NewAccountMemberDataSource() datasource.DataSource { return &accountMemberDataSource{} }
-
-type accountMemberDataSource struct{ dataSourceBase }
-
-type accountMemberDataModel struct {
-	AccountID types.String `tfsdk:"account_id"`
-	ID        types.String `tfsdk:"id"`
-	Email     types.String `tfsdk:"email"`
-	Status    types.String `tfsdk:"status"`
-	Roles     idSet        `tfsdk:"roles"`
-}
-
-func (d *accountMemberDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_account_member"
-}
-
-func (d *accountMemberDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "One member of the account, by `id` or by `email` (case-insensitive). Finding none is an error.",
-		Attributes: map[string]schema.Attribute{
-			"account_id": accountIDDataSourceAttribute(),
-			"id": schema.StringAttribute{MarkdownDescription: "Member ID to look up.", Optional: true, Computed: true,
-				Validators: []validator.String{hexIDValidator("an account member ID")}},
-			"email": schema.StringAttribute{MarkdownDescription: "Email to look up.", Optional: true, Computed: true,
-				Validators: []validator.String{emailValidator{}}},
-			"status": schema.StringAttribute{MarkdownDescription: "`pending`, `accepted` or `rejected`.", Computed: true},
-			"roles":  schema.SetAttribute{MarkdownDescription: "Role IDs.", Computed: true, ElementType: types.StringType, CustomType: idSetOfStrings},
-		},
-	}
-}
-
-func (d *accountMemberDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	return []datasource.ConfigValidator{datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("email"))}
-}
-
-func (d *accountMemberDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m accountMemberDataModel
-	accountID, ok := d.begin(ctx, req, resp, &m)
-	if !ok {
-		return
-	}
-	var mem *client.Member
-	var err error
-	what := "with ID " + m.ID.ValueString()
-	if !m.ID.IsNull() {
-		mem, err = d.pd.client.Members.Get(ctx, accountID, m.ID.ValueString())
-	} else {
-		what = "with email " + m.Email.ValueString()
-		mem, err = d.pd.client.Members.FindByEmail(ctx, accountID, m.Email.ValueString())
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot find the member %s in account %s", what, accountID), err)
-		return
-	}
-	roles := make([]string, 0, len(mem.Roles))
-	for _, r := range mem.Roles {
-		roles = append(roles, r.ID)
-	}
-	m.AccountID, m.ID, m.Email = types.StringValue(accountID), types.StringValue(mem.ID), types.StringValue(mem.Email)
-	m.Status, m.Roles = types.StringValue(mem.Status), idSetOf(roles)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

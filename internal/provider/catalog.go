@@ -30,6 +30,8 @@ type catalogKind struct {
 	list       func(ctx context.Context, pd *providerData, scopeID string) ([]catalogEntry, error)
 	// owner names what holds the catalogue in errors: "Account" (default) or "Organization".
 	owner string
+	// example is an ids_by_name lookup for the docs, e.g. `ids_by_name["Administrator"]`.
+	example string
 }
 
 // catalogDataSource serves the account's catalogues (roles, permission groups, resource groups)
@@ -53,8 +55,8 @@ func (d *catalogDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 		owner, attr, scopeValidator = "organization", "organization_id", organizationIDValidator()
 	}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: fmt.Sprintf("Looks up the %s's %ss, every page of them, so that configurations refer to a %s by name "+
-			"instead of hard-coding its ID. With `name`, exactly one %s must match.", owner, d.noun, d.noun, d.noun),
+		MarkdownDescription: fmt.Sprintf("Looks up the %s's %ss, %s, so that configurations refer to a %s by name "+
+			"instead of hard-coding its ID. With `name`, exactly one %s must match.", owner, d.noun, d.listingDoc(), d.noun, d.noun),
 		Attributes: map[string]schema.Attribute{
 			attr: schema.StringAttribute{
 				MarkdownDescription: fmt.Sprintf("%s to read. Defaults to the provider's `%s`.", strings.ToUpper(owner[:1])+owner[1:], attr),
@@ -81,7 +83,7 @@ func (d *catalogDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 				}},
 			},
 			"ids_by_name": schema.MapAttribute{
-				MarkdownDescription: fmt.Sprintf("Map from %s name to ID, for lookups such as `ids_by_name[\"Administrator\"]`.", d.noun),
+				MarkdownDescription: fmt.Sprintf("Map from %s name to ID, for lookups such as %s.", d.noun, d.example),
 				Computed:            true,
 				ElementType:         types.StringType,
 			},
@@ -91,6 +93,13 @@ func (d *catalogDataSource) Schema(_ context.Context, _ datasource.SchemaRequest
 
 // organization reports whether the catalogue belongs to a ClickHouse organization.
 func (k catalogKind) organization() bool { return k.owner == "Organization" }
+
+func (k catalogKind) listingDoc() string {
+	if k.organization() {
+		return "system and custom ones, in one request"
+	}
+	return "every page of them"
+}
 
 func (k catalogKind) descriptionDoc() string {
 	if k.organization() {

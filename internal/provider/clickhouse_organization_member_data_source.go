@@ -58,11 +58,7 @@ func (d *chMemberDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	members, invitations, err := d.pd.cache.ClickHouseOrg(ctx, d.pd.clickhouse, orgID)
-	var people []chPerson
-	if err == nil {
-		people, err = chPeople(members, invitations)
-	}
+	people, err := d.pd.chPeopleOf(ctx, orgID)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot Read ClickHouse Organization Members Of "+orgID, err)
 		return

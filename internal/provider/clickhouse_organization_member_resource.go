@@ -290,9 +290,7 @@ func (r *chMemberResource) Update(ctx context.Context, req resource.UpdateReques
 		return
 	}
 	// A pending invitation cannot change: revoke it and invite again (the plan warned).
-	if err := r.pd.clickhouse.Invitations.Delete(ctx, orgID, p.Invitation.ID); err != nil && !errors.Is(err, client.ErrNotFound) {
-		r.pd.cache.InvalidateClickHouse(orgID)
-		addAPIError(&resp.Diagnostics, "Cannot Revoke ClickHouse Invitation Of "+email, err)
+	if !r.revoke(ctx, orgID, *p.Invitation, &resp.Diagnostics) {
 		return
 	}
 	r.invite(ctx, orgID, &plan, &resp.Diagnostics)
@@ -327,10 +325,19 @@ func (r *chMemberResource) Delete(ctx context.Context, req resource.DeleteReques
 		}
 	}
 	if p.Invitation != nil {
-		if err := r.pd.clickhouse.Invitations.Delete(ctx, orgID, p.Invitation.ID); err != nil && !errors.Is(err, client.ErrNotFound) {
-			addAPIError(&resp.Diagnostics, "Cannot Revoke ClickHouse Invitation Of "+email, err)
-		}
+		r.revoke(ctx, orgID, *p.Invitation, &resp.Diagnostics)
 	}
+}
+
+// revoke deletes an invitation (one already gone is fine) and reports whether it is gone.
+func (r *chMemberResource) revoke(ctx context.Context, orgID string, inv client.ClickHouseInvitation, diags *diag.Diagnostics) bool {
+	err := r.pd.clickhouse.Invitations.Delete(ctx, orgID, inv.ID)
+	r.pd.cache.InvalidateClickHouse(orgID)
+	if err != nil && !errors.Is(err, client.ErrNotFound) {
+		addAPIError(diags, "Cannot Revoke ClickHouse Invitation Of "+inv.Email, err)
+		return false
+	}
+	return true
 }
 
 // ImportState accepts <organization_id>/<email> (a member or an invitation) and

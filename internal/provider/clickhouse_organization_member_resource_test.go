@@ -275,3 +275,40 @@ resource "iam_clickhouse_organization_member" "m" {
 	}
 	t.Logf("TestAccClickHouseFaults: 5 invitations, a role change and destroy under %v faults: one invitation each, empty plans", injected)
 }
+
+// A no-change plan of many ClickHouse members reads the organization once: one listing of members
+// and one of invitations, whatever the number of resources (the API does not page, and the run's
+// read cache answers every refresh from them); no write.
+func TestAccClickHouseRefreshCost(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	const n = 8
+	config := env.ClickHouseProviderConfig() + fmt.Sprintf(`
+data "iam_clickhouse_roles" "all" {}
+
+resource "iam_clickhouse_organization_member" "m" {
+  count    = %d
+  email    = "person${count.index}@example.com"
+  role_ids = [data.iam_clickhouse_roles.all.ids_by_name["Member"]]
+}
+`, n)
+	count := func() {
+		gets := func(suffix string) int {
+			return env.Server.CountRequests(http.MethodGet, emulator.ClickHousePrefix+"/organizations/"+chOrgID+suffix)
+		}
+		members, invitations, roles := gets("/members"), gets("/invitations"), gets("/roles")
+		t.Logf("no-change plan of %d ClickHouse members: %d requests (%d member listings, %d invitation listings, %d role listings), %d writes",
+			n, len(env.Server.Requests()), members, invitations, roles, env.Server.CountWrites())
+		if members != 1 || invitations != 1 || env.Server.CountWrites() != 0 || len(env.Server.Requests()) != 2+roles {
+			t.Errorf("a no-change plan of %d members: %d member and %d invitation listings, %d requests in all; want one listing of each "+
+				"besides the iam_clickhouse_roles data source's reads, and no write", n, members, invitations, len(env.Server.Requests()))
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: config},
+			{PreConfig: env.Server.ResetRequests, Config: config, PlanOnly: true},
+			{PreConfig: count, Config: config, PlanOnly: true},
+		},
+	})
+}

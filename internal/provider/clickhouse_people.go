@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -77,6 +78,15 @@ func chPeople(members map[string]client.ClickHouseMember, invitations map[string
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Email < out[j].Email })
 	return out, nil
+}
+
+// chPeopleOf reads everyone in the organization (through the run's listings).
+func (pd *providerData) chPeopleOf(ctx context.Context, orgID string) ([]chPerson, error) {
+	members, invitations, err := pd.cache.ClickHouseOrg(ctx, pd.clickhouse, orgID)
+	if err != nil {
+		return nil, err
+	}
+	return chPeople(members, invitations)
 }
 
 // findChPerson returns the person with this email (case-insensitive), or nil. invitationID, when

@@ -14,7 +14,7 @@ func NewClickHouseRolesDataSource() datasource.DataSource {
 	return &catalogDataSource{catalogKind: catalogClickHouseRoles}
 }
 
-var catalogClickHouseRoles = catalogKind{typeSuffix: "clickhouse_roles", noun: "role", owner: "Organization",
+var catalogClickHouseRoles = catalogKind{typeSuffix: "clickhouse_roles", noun: "role", owner: "Organization", example: "`ids_by_name[\"Admin\"]`",
 	list: func(ctx context.Context, pd *providerData, orgID string) ([]catalogEntry, error) {
 		items, err := client.Collect(pd.clickhouse.Roles.List(ctx, orgID))
 		entries := make([]catalogEntry, 0, len(items))

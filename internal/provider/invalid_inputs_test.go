@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -66,7 +67,7 @@ func TestAccInvalidInputs(t *testing.T) {
 		{name: "member/roles and policies", config: member(`email = "jane@example.com"` + "\n" + roles + "\n" + policy("allow", q(pg), q(rg))), err: `(?s)roles.*policies`, noRequests: true},
 		{name: "member/neither roles nor policies", config: member(`email = "jane@example.com"`), err: `(?s)Exactly one of these attributes must be configured: \[roles,policies\]`, noRequests: true},
 		{name: "member/empty policies", config: member(`email = "jane@example.com"` + "\n" + `policies = []`), err: `policies set must contain at least 1 elements`, noRequests: true},
-		{name: "member/empty roles", config: member(`email = "jane@example.com"` + "\n" + `roles = []`), err: `roles set must contain at least 1 elements`, noRequests: true},
+		{name: "member/empty roles", config: member(`email = "jane@example.com"` + "\n" + `roles = []`), err: `(?s)Empty Roles.*leave ` + "`roles`" + ` out and set ` + "`policies`", noRequests: true},
 		{name: "member/role name instead of ID", config: member(`email = "jane@example.com"` + "\n" + `roles = ["Administrator"]`), err: `must be a role ID`, noRequests: true},
 		{name: "member/empty role ID", config: member(`email = "jane@example.com"` + "\n" + `roles = [""]`), err: `must be a role ID`, noRequests: true},
 		{name: "member/unknown role", config: member(`email = "jane@example.com"` + "\n" + `roles = ["` + unusedHexID + `"]`), err: `(?s)Unknown role ID.*` + unusedHexID + `.*iam_roles`},
@@ -106,15 +107,26 @@ func TestAccInvalidInputs(t *testing.T) {
 		// Import IDs
 		{name: "import/member neither ID nor email", config: member(`email = "jane@example.com"` + "\n" + roles), importTo: "iam_account_member.x", importID: probe.AccountID + "/jane", err: `(?s)neither a member ID nor an email.*Expected one of`, noRequests: true},
 		{name: "import/empty ID", config: group(`name = "ops"`), importTo: "iam_user_group.x", importID: " ", err: `(?s)Expected one of`, noRequests: true},
-		{name: "import/bad account part", config: group(`name = "ops"`), importTo: "iam_user_group.x", importID: "my-account/ops", err: `(?s)no user group named my-account/ops.*Expected one of.*<account_id>/<user_group_id>`},
+		{name: "import/bad account part", config: group(`name = "ops"`), importTo: "iam_user_group.x", importID: "my-account/ops", err: `(?s)No user group in account \w+ is named "my-account/ops".*Expected one of.*<account_id>/<user_group_id>`},
 		{name: "import/membership by name", config: membership(`user_group_id = "` + unusedHexID + `"` + "\n" + `members = []`), importTo: "iam_user_group_membership.x", importID: probe.AccountID + "/ops", err: `(?s)user group ID must be 32 lowercase hexadecimal characters`, noRequests: true},
-		{name: "import/too many parts", config: group(`name = "ops"`), importTo: "iam_user_group.x", importID: probe.AccountID + "/a/b", err: `(?s)no user group named a/b.*Expected one of`}, // names may contain "/"
+		{name: "import/too many parts", config: group(`name = "ops"`), importTo: "iam_user_group.x", importID: probe.AccountID + "/a/b", err: `(?s)No user group in account \w+ is named "a/b".*Expected one of`}, // names may contain "/"
 	}
 	if len(cases) < 40 {
 		t.Fatalf("the table has %d cases; the issue asks for at least 40", len(cases))
 	}
+	var skipped atomic.Int32
+	t.Cleanup(func() { // after every (parallel) case
+		if int(skipped.Load()) == len(cases) {
+			t.Errorf("all %d cases were skipped, none ran: run with TF_ACC=1 and the terraform CLI (make test does)", len(cases))
+		}
+	})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			defer func() {
+				if t.Skipped() {
+					skipped.Add(1)
+				}
+			}()
 			env := newTestEnv(t, emulator.Options{})
 			providerBlock := c.provider
 			switch {

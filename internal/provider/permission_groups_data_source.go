@@ -14,7 +14,7 @@ func NewPermissionGroupsDataSource() datasource.DataSource {
 	return &catalogDataSource{catalogKind: catalogPermissionGroups}
 }
 
-var catalogPermissionGroups = catalogKind{typeSuffix: "permission_groups", noun: "permission group",
+var catalogPermissionGroups = catalogKind{typeSuffix: "permission_groups", noun: "permission group", example: "`ids_by_name[\"DNS Read\"]`",
 	list: func(ctx context.Context, pd *providerData, accountID string) ([]catalogEntry, error) {
 		items, err := client.Collect(pd.client.PermissionGroups.List(ctx, accountID))
 		entries := make([]catalogEntry, 0, len(items))

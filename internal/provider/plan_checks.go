@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -23,33 +22,8 @@ import (
 // half-way through an apply. Only IDs new in the plan (not in the prior state) are checked, so a
 // plan without changes costs no request; the catalogues are read once per run.
 
-// catalogCache holds catalogue IDs per kind and account for one provider process.
-type catalogCache struct {
-	mu  sync.Mutex
-	ids map[string]map[string]bool // kind + "/" + account -> IDs
-}
-
-func (c *catalogCache) get(ctx context.Context, pd *providerData, accountID string, kind catalogKind) (map[string]bool, error) {
-	key := kind.typeSuffix + "/" + accountID
-	c.mu.Lock()
-	defer c.mu.Unlock() // held while listing: concurrent plans wait for one listing instead of each making one
-	if ids, ok := c.ids[key]; ok {
-		return ids, nil
-	}
-	entries, err := kind.list(ctx, pd, accountID)
-	if err != nil {
-		return nil, err
-	}
-	ids := make(map[string]bool, len(entries))
-	for _, e := range entries {
-		ids[e.ID] = true
-	}
-	if c.ids == nil {
-		c.ids = map[string]map[string]bool{}
-	}
-	c.ids[key] = ids
-	return ids, nil
-}
+// errCatalogWarned is a catalogue whose failure to list was already reported once in this run.
+var errCatalogWarned = errors.New("catalogue unavailable, already reported")
 
 // newIDs returns the IDs of planned that are not among prior (a set difference, in planned order).
 func newIDs(planned, prior []string) []string {
@@ -67,17 +41,30 @@ func newIDs(planned, prior []string) []string {
 }
 
 // checkCatalogIDs adds an error on attr for every ID in ids that the account's catalogue lacks.
+// The check is a help, not a requirement: when the catalogue cannot be read (a token that may edit
+// members but not read roles gets 403; the API is unreachable during `plan -refresh=false`), the
+// plan warns once per catalogue and goes on, and the apply lets the API judge the IDs.
 func (pd *providerData) checkCatalogIDs(ctx context.Context, accountID string, kind catalogKind, attr path.Path, ids []string, diags *diag.Diagnostics) {
-	if pd == nil || len(ids) == 0 || accountID == "" {
+	if pd == nil || !pd.catalogChecks || len(ids) == 0 || accountID == "" {
 		return
 	}
 	owner := kind.owner
 	if owner == "" {
 		owner = "Account"
 	}
-	known, err := pd.cache.catalogs.get(ctx, pd, accountID, kind)
+	known, err := pd.cache.CatalogIDs(ctx, pd, accountID, kind)
+	if errors.Is(err, errCatalogWarned) || (err != nil && ctx.Err() != nil) {
+		return
+	}
 	if err != nil {
-		addAPIError(diags, fmt.Sprintf("Cannot read the %ss of %s %s to check the configuration", kind.noun, strings.ToLower(owner), accountID), err)
+		advice := "The plan goes on without this check; the API checks the IDs when the apply sends them."
+		if errors.Is(err, client.ErrUnauthorized) {
+			advice = fmt.Sprintf("The token may not read the %ss. This check is optional: the plan goes on without it, and the "+
+				"API checks the IDs when the apply sends them. To skip it (and this warning), set `catalog_checks = false` in "+
+				"the provider block, or allow the token to read the %ss.", kind.noun, kind.noun)
+		}
+		diags.AddWarning(fmt.Sprintf("Cannot Check %s IDs At Plan", strings.ToUpper(kind.noun[:1])+kind.noun[1:]),
+			fmt.Sprintf("Reading the %ss of %s %s failed: %s\n\n%s", kind.noun, strings.ToLower(owner), accountID, err.Error(), advice))
 		return
 	}
 	var unknown []string
@@ -140,7 +127,7 @@ func setAttrs[T basetypes.SetValuable](ctx context.Context, req resource.ModifyP
 }
 
 // plannedAccountID is the plan's account_id once modifyPlanAccountID has set it ("" when unknown).
-func plannedAccountID(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) string {
+func plannedAccountID(ctx context.Context, resp *resource.ModifyPlanResponse) string {
 	var v types.String
 	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("account_id"), &v)...)
 	return v.ValueString()
@@ -155,8 +142,8 @@ func (pd *providerData) checkPolicyIDs(ctx context.Context, req resource.ModifyP
 	if resp.Diagnostics.HasError() || planned.IsUnknown() || planned.IsNull() {
 		return
 	}
-	accountID := plannedAccountID(ctx, req, resp)
-	if !allKnown(planned) {
+	accountID := plannedAccountID(ctx, resp)
+	if !allKnown(ctx, planned) {
 		return
 	}
 	pgs, rgs := policyIDs(ctx, planned, &resp.Diagnostics)
@@ -178,7 +165,7 @@ func knownStrings(set idSet) []string {
 }
 
 // allKnown reports whether a value and everything in it is known.
-func allKnown(v attr.Value) bool {
-	tv, err := v.ToTerraformValue(context.Background())
+func allKnown(ctx context.Context, v attr.Value) bool {
+	tv, err := v.ToTerraformValue(ctx)
 	return err == nil && tv.IsFullyKnown()
 }

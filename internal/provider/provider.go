@@ -6,6 +6,7 @@ import (
 	"context"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/float64validator"
@@ -54,6 +55,8 @@ type providerModel struct {
 	MaxRetries        types.Int64      `tfsdk:"max_retries"`
 	RequestsPerSecond types.Float64    `tfsdk:"requests_per_second"`
 	RequestTimeout    types.Int64      `tfsdk:"request_timeout_seconds"`
+	MaxRetryWait      types.Int64      `tfsdk:"max_retry_wait_seconds"`
+	CatalogChecks     types.Bool       `tfsdk:"catalog_checks"`
 	ClickHouse        *clickhouseModel `tfsdk:"clickhouse"`
 }
 
@@ -161,6 +164,19 @@ func (p *iamProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *
 				Optional:            true,
 				Validators:          []validator.Int64{int64validator.Between(1, 600)},
 			},
+			"max_retry_wait_seconds": schema.Int64Attribute{
+				MarkdownDescription: "The longest the provider waits before one retry. Default 120. When the API's `Retry-After` asks " +
+					"for longer (a proxy may say a day), the request is not retried and the error says how long the API asked to wait.",
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(1, 3600)},
+			},
+			"catalog_checks": schema.BoolAttribute{
+				MarkdownDescription: "Check at plan time that the role, permission group and resource group IDs new in the plan exist, " +
+					"by reading the account's catalogues once per run. Default true. The checks are a help, not a requirement: when a " +
+					"catalogue cannot be read (a token allowed to edit members but not to read roles gets 403) the plan warns once and " +
+					"goes on, and the apply lets the API check the IDs. Set false to skip the reads entirely.",
+				Optional: true,
+			},
 			"requests_per_second": schema.Float64Attribute{
 				MarkdownDescription: "Client-side request rate shared by every resource. Default 4, which is the API's " +
 					"limit of 1200 requests per 5 minutes. The provider slows down further when the API's rate-limit headers ask it to.",
@@ -188,9 +204,11 @@ func (p *iamProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}
 
 	cc := client.Config{
-		APIToken:  stringOrEnv(cfg.APIToken, envAPIToken),
-		APIKey:    stringOrEnv(cfg.APIKey, envAPIKey),
-		Email:     stringOrEnv(cfg.Email, envEmail),
+		// Credentials from files and secret stores often end with a newline: trimmed (the client
+		// does it too); whitespace inside is an error of client.New.
+		APIToken:  strings.TrimSpace(stringOrEnv(cfg.APIToken, envAPIToken)),
+		APIKey:    strings.TrimSpace(stringOrEnv(cfg.APIKey, envAPIKey)),
+		Email:     strings.TrimSpace(stringOrEnv(cfg.Email, envEmail)),
 		BaseURL:   stringOrEnv(cfg.BaseURL, envBaseURL),
 		UserAgent: "terraform-provider-iam/" + p.version + " (+" + req.TerraformVersion + ")",
 	}
@@ -211,6 +229,9 @@ func (p *iamProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}
 	if !cfg.RequestTimeout.IsNull() {
 		cc.Timeout = time.Duration(cfg.RequestTimeout.ValueInt64()) * time.Second
+	}
+	if !cfg.MaxRetryWait.IsNull() {
+		cc.MaxRetryWait = time.Duration(cfg.MaxRetryWait.ValueInt64()) * time.Second
 	}
 
 	// No Cloudflare credentials at all is an error only where a Cloudflare resource or data source
@@ -241,7 +262,8 @@ func (p *iamProvider) Configure(ctx context.Context, req provider.ConfigureReque
 		return
 	}
 
-	data := &providerData{accountID: accountID, cache: newReadCache(), clickhouseOrgID: chCfg.orgID}
+	data := &providerData{accountID: accountID, cache: newReadCache(), clickhouseOrgID: chCfg.orgID,
+		catalogChecks: cfg.CatalogChecks.IsNull() || cfg.CatalogChecks.ValueBool()}
 	if !noCloudflare {
 		c, err := client.New(cc)
 		if err != nil {

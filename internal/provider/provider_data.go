@@ -21,6 +21,8 @@ type providerData struct {
 	accountID string         // provider default, may be empty
 	cache     *readCache
 	plans     planRegistry // what this run's plans claim, to catch resources that contradict each other
+	// catalogChecks turns the plan-time catalogue ID checks on (the catalog_checks setting).
+	catalogChecks bool
 
 	clickhouse        *client.ClickHouse
 	clickhouseOrgID   string   // provider default, may be empty
@@ -72,15 +74,8 @@ func (pd *providerData) resolveAccountID(own types.String, diags *diag.Diagnosti
 	if !pd.requireCloudflare(diags) {
 		return ""
 	}
-	if !own.IsNull() && !own.IsUnknown() && own.ValueString() != "" {
-		return own.ValueString()
-	}
-	if pd.accountID != "" {
-		return pd.accountID
-	}
-	diags.AddAttributeError(path.Root("account_id"), "Missing account_id",
-		"Set `account_id` on this block, or on the provider (or the "+envAccountID+" environment variable).")
-	return ""
+	return resolveScope(own, pd.accountID, "account_id",
+		"Set `account_id` on this block, or on the provider (or the "+envAccountID+" environment variable).", diags)
 }
 
 // resolveOrganizationID is resolveAccountID for ClickHouse: the block's own organization_id, else
@@ -90,14 +85,19 @@ func (pd *providerData) resolveOrganizationID(own types.String, diags *diag.Diag
 	if !pd.requireClickHouse(diags) {
 		return ""
 	}
+	return resolveScope(own, pd.clickhouseOrgID, "organization_id", "Set `organization_id` on this block, or in the provider's "+
+		"`clickhouse` block (or the "+envCHOrgID+" environment variable).", diags)
+}
+
+// resolveScope returns own when set, else def, else "" with the error missing on attr.
+func resolveScope(own types.String, def, attr, missing string, diags *diag.Diagnostics) string {
 	if !own.IsNull() && !own.IsUnknown() && own.ValueString() != "" {
 		return own.ValueString()
 	}
-	if pd.clickhouseOrgID != "" {
-		return pd.clickhouseOrgID
+	if def != "" {
+		return def
 	}
-	diags.AddAttributeError(path.Root("organization_id"), "Missing organization_id",
-		"Set `organization_id` on this block, or in the provider's `clickhouse` block (or the "+envCHOrgID+" environment variable).")
+	diags.AddAttributeError(path.Root(attr), "Missing "+attr, missing)
 	return ""
 }
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sync"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/iamkit/terraform-provider-iam/internal/client"
 )
 
@@ -23,7 +25,11 @@ const directReadsBeforeListing = 5
 type readCache struct {
 	members  *snapshots[client.Member]
 	groups   *snapshots[client.UserGroup]
-	catalogs catalogCache
+	catalogs loadOnce[map[string]bool] // catalogue IDs, by kind + "/" + account; never change in a run
+	presence presence
+
+	catalogsMu     sync.Mutex
+	catalogsFailed map[string]bool // kind + "/" + account whose listing failed (reported once)
 
 	// ClickHouse lists are not paged: one listing of the organization's members and one of its
 	// invitations answer every refresh of a run (and are read again after a write).
@@ -110,93 +116,194 @@ func (c *readCache) InvalidateMembers(accountID string) { c.members.invalidate(a
 // InvalidateGroups must be called after every write to the account's groups.
 func (c *readCache) InvalidateGroups(accountID string) { c.groups.invalidate(accountID) }
 
+// CatalogIDs returns the IDs of one of the account's catalogues (roles, permission groups,
+// resource groups), listed once per run: the plan-time ID checks of every resource share it.
+//
+// A listing that fails (other than by cancellation) is reported once: that caller gets the error,
+// every later one errCatalogWarned without a request.
+func (c *readCache) CatalogIDs(ctx context.Context, pd *providerData, accountID string, kind catalogKind) (map[string]bool, error) {
+	key := kind.typeSuffix + "/" + accountID
+	c.catalogsMu.Lock()
+	failed := c.catalogsFailed[key]
+	c.catalogsMu.Unlock()
+	if failed {
+		return nil, errCatalogWarned
+	}
+	ids, err := c.catalogs.get(ctx, key, func() (map[string]bool, error) {
+		entries, err := kind.list(ctx, pd, accountID)
+		if err != nil {
+			return nil, err
+		}
+		ids := make(map[string]bool, len(entries))
+		for _, e := range entries {
+			ids[e.ID] = true
+		}
+		return ids, nil
+	})
+	if err != nil && ctx.Err() == nil {
+		c.catalogsMu.Lock()
+		defer c.catalogsMu.Unlock()
+		if c.catalogsFailed[key] { // a concurrent caller shared this listing and reports it
+			return nil, errCatalogWarned
+		}
+		if c.catalogsFailed == nil {
+			c.catalogsFailed = map[string]bool{}
+		}
+		c.catalogsFailed[key] = true
+	}
+	return ids, err
+}
+
+// loadOnce is the provider's one cache design: a value per key, loaded by one caller while
+// concurrent callers of the same key wait for that load (singleflight) instead of each making
+// their own requests. No lock is held across the load's network I/O. A failed load is not kept
+// (the next caller tries again), and a load that an invalidation overtook is not kept either, so a
+// read never sees a state older than the last write.
+type loadOnce[V any] struct {
+	flight singleflight.Group
+
+	mu   sync.Mutex
+	vals map[string]V
+	gen  map[string]uint64 // bumped by invalidate
+}
+
+func (c *loadOnce[V]) get(ctx context.Context, key string, load func() (V, error)) (V, error) {
+	c.mu.Lock()
+	if v, ok := c.vals[key]; ok {
+		c.mu.Unlock()
+		return v, nil
+	}
+	gen := c.gen[key]
+	c.mu.Unlock()
+
+	ch := c.flight.DoChan(key, func() (any, error) {
+		v, err := load()
+		if err != nil {
+			return v, err
+		}
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if c.gen[key] == gen { // no write since the load started
+			if c.vals == nil {
+				c.vals = map[string]V{}
+			}
+			c.vals[key] = v
+		}
+		return v, nil
+	})
+	select {
+	case res := <-ch:
+		if res.Err != nil {
+			var zero V
+			return zero, res.Err
+		}
+		return res.Val.(V), nil
+	case <-ctx.Done():
+		var zero V
+		return zero, ctx.Err()
+	}
+}
+
+// cached reports whether key has a value (loaded, not invalidated since).
+func (c *loadOnce[V]) cached(key string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.vals[key]
+	return ok
+}
+
+// invalidate drops key's value; a load in flight finishes for its waiters but is not kept, and the
+// next caller starts a new one.
+func (c *loadOnce[V]) invalidate(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.vals, key)
+	if c.gen == nil {
+		c.gen = map[string]uint64{}
+	}
+	c.gen[key]++
+	c.flight.Forget(key)
+}
+
+// snapshots serves single objects of one kind from a per-account listing (a loadOnce), after
+// directReadsBeforeListing direct reads.
 type snapshots[T any] struct {
 	idOf     func(T) string
 	direct   int // direct reads per account before one listing answers them
-	mu       sync.Mutex
-	accounts map[string]*snapshot[T]
-}
+	listings loadOnce[map[string]T]
 
-type snapshot[T any] struct {
-	directReads int
-	loaded      chan struct{} // closed when items or err is set; nil until a listing starts
-	items       map[string]T
-	err         error
+	mu          sync.Mutex
+	directReads map[string]int // per account, since the last invalidation
 }
 
 func newSnapshots[T any](idOf func(T) string) *snapshots[T] {
-	return &snapshots[T]{idOf: idOf, direct: directReadsBeforeListing, accounts: map[string]*snapshot[T]{}}
+	return &snapshots[T]{idOf: idOf, direct: directReadsBeforeListing, directReads: map[string]int{}}
 }
 
 // newListingSnapshots is for an API whose listing is one request: it always lists.
 func newListingSnapshots[T any](idOf func(T) string) *snapshots[T] {
-	return &snapshots[T]{idOf: idOf, accounts: map[string]*snapshot[T]{}}
+	return &snapshots[T]{idOf: idOf, directReads: map[string]int{}}
 }
 
 func (s *snapshots[T]) invalidate(accountID string) {
 	s.mu.Lock()
-	delete(s.accounts, accountID)
+	delete(s.directReads, accountID)
 	s.mu.Unlock()
+	s.listings.invalidate(accountID)
+}
+
+// direct reports whether this read should be a direct read of one object (the first few reads
+// of an account, while no listing is cached).
+func (s *snapshots[T]) readDirect(accountID string) bool {
+	if s.listings.cached(accountID) {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.directReads[accountID] < s.direct {
+		s.directReads[accountID]++
+		return true
+	}
+	return false
 }
 
 func (s *snapshots[T]) get(ctx context.Context, accountID, id string, getOne func() (*T, error), listAll func() ([]T, error)) (*T, error) {
-	items, err := s.load(ctx, accountID, listAll)
-	if items == nil && err == nil { // a direct read
+	if s.readDirect(accountID) {
 		return getOne()
 	}
+	items, err := s.load(ctx, accountID, listAll)
 	if err != nil {
 		return nil, fmt.Errorf("listing the account to refresh %s: %w", id, err)
 	}
 	it, ok := items[id]
 	if !ok {
-		return nil, fmt.Errorf("%s is not in the account's listing: %w", id, client.ErrNotFound)
+		// Absent from the listing is not yet gone: a listing read while someone else writes can
+		// miss an object that moved between its pages. One GET decides; only its "not found"
+		// removes the object from state.
+		return getOne()
 	}
 	return &it, nil
 }
 
-// load returns the account's listing, (nil, nil) when the caller should read one object directly
-// instead (fewer than directReadsBeforeListing so far), or the listing's error. Concurrent callers
-// share one listing.
-func (s *snapshots[T]) load(ctx context.Context, accountID string, listAll func() ([]T, error)) (map[string]T, error) {
+// all returns the account's whole listing, making it now if no read has yet.
+func (s *snapshots[T]) all(ctx context.Context, accountID string, listAll func() ([]T, error)) (map[string]T, error) {
 	s.mu.Lock()
-	snap := s.accounts[accountID]
-	if snap == nil {
-		snap = &snapshot[T]{}
-		s.accounts[accountID] = snap
-	}
-	if snap.loaded == nil && snap.directReads < s.direct {
-		snap.directReads++
-		s.mu.Unlock()
-		return nil, nil
-	}
-	loader := snap.loaded == nil
-	if loader {
-		snap.loaded = make(chan struct{})
-	}
+	s.directReads[accountID] = s.direct // no more direct reads: list
 	s.mu.Unlock()
+	return s.load(ctx, accountID, listAll)
+}
 
-	if loader {
-		items, err := listAll()
-		s.mu.Lock()
+// load returns the account's listing by ID, listed once (concurrent callers share the listing).
+func (s *snapshots[T]) load(ctx context.Context, accountID string, listAll func() ([]T, error)) (map[string]T, error) {
+	return s.listings.get(ctx, accountID, func() (map[string]T, error) {
+		list, err := listAll()
 		if err != nil {
-			snap.err = err
-			if s.accounts[accountID] == snap { // let the next read try again
-				delete(s.accounts, accountID)
-			}
-		} else {
-			snap.items = make(map[string]T, len(items))
-			for _, it := range items {
-				snap.items[s.idOf(it)] = it
-			}
+			return nil, err
 		}
-		close(snap.loaded)
-		s.mu.Unlock()
-	}
-
-	select {
-	case <-snap.loaded:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	return snap.items, snap.err
+		byID := make(map[string]T, len(list))
+		for _, it := range list {
+			byID[s.idOf(it)] = it
+		}
+		return byID, nil
+	})
 }

@@ -14,7 +14,7 @@ func NewResourceGroupsDataSource() datasource.DataSource {
 	return &catalogDataSource{catalogKind: catalogResourceGroups}
 }
 
-var catalogResourceGroups = catalogKind{typeSuffix: "resource_groups", noun: "resource group",
+var catalogResourceGroups = catalogKind{typeSuffix: "resource_groups", noun: "resource group", example: "`ids_by_name[\"com.cloudflare.api.account.<account_id>\"]` (the group that covers the whole account)",
 	list: func(ctx context.Context, pd *providerData, accountID string) ([]catalogEntry, error) {
 		items, err := client.Collect(pd.client.ResourceGroups.List(ctx, accountID))
 		entries := make([]catalogEntry, 0, len(items))

@@ -11,7 +11,7 @@ import (
 // NewRolesDataSource is the iam_roles data source: the account's roles, by name.
 func NewRolesDataSource() datasource.DataSource { return &catalogDataSource{catalogKind: catalogRoles} }
 
-var catalogRoles = catalogKind{typeSuffix: "roles", noun: "role",
+var catalogRoles = catalogKind{typeSuffix: "roles", noun: "role", example: "`ids_by_name[\"Administrator\"]`",
 	list: func(ctx context.Context, pd *providerData, accountID string) ([]catalogEntry, error) {
 		items, err := client.Collect(pd.client.Roles.List(ctx, accountID))
 		entries := make([]catalogEntry, 0, len(items))

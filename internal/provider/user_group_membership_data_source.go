@@ -8,6 +8,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/iamkit/terraform-provider-iam/internal/client"
 )
 
 var groupMemberType = types.ObjectType{AttrTypes: map[string]attr.Type{"id": types.StringType, "email": types.StringType, "status": types.StringType}}
@@ -54,11 +56,12 @@ func (d *membershipDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	if !ok {
 		return
 	}
-	members, err := d.pd.client.GroupMembers.ListAll(ctx, accountID, m.UserGroupID.ValueString())
+	members, repeated, err := client.CollectWarnings(d.pd.client.GroupMembers.List(ctx, accountID, m.UserGroupID.ValueString()))
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot read the members of user group "+m.UserGroupID.ValueString(), err)
 		return
 	}
+	addRepeatedWarnings(&resp.Diagnostics, repeated)
 	items := make([]attr.Value, 0, len(members))
 	ids := make([]string, 0, len(members))
 	for _, gm := range members {

@@ -106,7 +106,7 @@ func (r *membershipResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() || r.pd == nil {
 		return
 	}
-	accountID := plannedAccountID(ctx, req, resp)
+	accountID := plannedAccountID(ctx, resp)
 	planned, prior := setAttrs[idSet](ctx, req, "members", &resp.Diagnostics)
 	if resp.Diagnostics.HasError() || accountID == "" {
 		return
@@ -174,9 +174,9 @@ func memberIDs(ctx context.Context, set idSet, diags *diag.Diagnostics) []string
 
 // write applies the change from prior to planned members: one PUT of the whole set when
 // exclusive, else one POST of the added members and one DELETE per removed member.
-func (r *membershipResource) write(ctx context.Context, accountID, groupID string, exclusive bool, prior, planned []string) error {
+func (r *membershipResource) write(ctx context.Context, accountID, groupID string, exclusive bool, prior, planned []string, opts ...client.RequestOption) error {
 	if exclusive {
-		_, err := r.pd.client.GroupMembers.Update(ctx, accountID, groupID, planned)
+		_, err := r.pd.client.GroupMembers.Update(ctx, accountID, groupID, planned, opts...)
 		return err
 	}
 	var added []string
@@ -186,13 +186,13 @@ func (r *membershipResource) write(ctx context.Context, accountID, groupID strin
 		}
 	}
 	if len(added) > 0 {
-		if _, err := r.pd.client.GroupMembers.Create(ctx, accountID, groupID, added); err != nil {
+		if _, err := r.pd.client.GroupMembers.Create(ctx, accountID, groupID, added, opts...); err != nil {
 			return err
 		}
 	}
 	for _, id := range prior {
 		if !slices.Contains(planned, id) {
-			if err := r.pd.client.GroupMembers.Delete(ctx, accountID, groupID, id); err != nil && !errors.Is(err, client.ErrNotFound) {
+			if err := r.pd.client.GroupMembers.Delete(ctx, accountID, groupID, id, opts...); err != nil && !errors.Is(err, client.ErrNotFound) {
 				return err
 			}
 		}
@@ -216,9 +216,9 @@ func (r *membershipResource) Create(ctx context.Context, req resource.CreateRequ
 		}
 	}
 	// The group is often created in the same apply, and the API has been reported to answer 404 on
-	// a new group's members for a short while: retry 404 here (and only here) with the usual backoff.
-	writeCtx := client.RetryNotFound(ctx)
-	if err := r.write(writeCtx, accountID, groupID, plan.Exclusive.ValueBool(), nil, planned); err != nil {
+	// a new group's members for a short while: retry 404 here (and in a refresh, once the group is
+	// known to exist: see readMembers) with the usual backoff.
+	if err := r.write(ctx, accountID, groupID, plan.Exclusive.ValueBool(), nil, planned, client.RetryNotFound()); err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot set the members of user group "+groupID, err)
 		return
 	}
@@ -238,8 +238,8 @@ func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest,
 	if groupID == "" { // after import only id is known
 		groupID = state.ID.ValueString()
 	}
-	members, err := r.pd.client.GroupMembers.ListAll(ctx, accountID, groupID)
-	if errors.Is(err, client.ErrNotFound) {
+	members, repeated, err := r.readMembers(ctx, accountID, groupID)
+	if errors.Is(err, errGroupGone) {
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -247,6 +247,7 @@ func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest,
 		addAPIError(&resp.Diagnostics, "Cannot read the members of user group "+groupID, err)
 		return
 	}
+	addRepeatedWarnings(&resp.Diagnostics, repeated)
 	remote := make([]string, 0, len(members))
 	for _, m := range members {
 		remote = append(remote, m.ID)
@@ -264,6 +265,32 @@ func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest,
 	state.Members = idSetOf(remote)
 	state.ToRemove = idSetOf(nil).SetValue // names what one plan removes; cleared once read back
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// errGroupGone is readMembers' answer when the group itself no longer exists.
+var errGroupGone = errors.New("the user group does not exist")
+
+// readMembers lists the group's members for a refresh. A "not found" from /members alone does not
+// mean the group is gone: the API has been reported to answer it for a short while after a group
+// is created. The group itself is read to decide: gone, it is errGroupGone; still there, the
+// listing is read again with 404 retried (the known short window), and a 404 after that is an
+// error, never an empty set.
+func (r *membershipResource) readMembers(ctx context.Context, accountID, groupID string) ([]client.GroupMember, []*client.RepeatedWarning, error) {
+	members, repeated, err := client.CollectWarnings(r.pd.client.GroupMembers.List(ctx, accountID, groupID))
+	if !errors.Is(err, client.ErrNotFound) {
+		return members, repeated, err
+	}
+	if _, gerr := r.pd.client.UserGroups.Get(ctx, accountID, groupID); errors.Is(gerr, client.ErrNotFound) {
+		return nil, nil, errGroupGone
+	} else if gerr != nil {
+		return nil, nil, gerr
+	}
+	members, repeated, err = client.CollectWarnings(r.pd.client.GroupMembers.List(ctx, accountID, groupID, client.RetryNotFound()))
+	if errors.Is(err, client.ErrNotFound) {
+		return nil, nil, fmt.Errorf("user group %s exists, but its members still answer \"not found\" after the retries "+
+			"(the API does so for a short while after a group is created; run again in a minute): %v", groupID, err)
+	}
+	return members, repeated, err
 }
 
 func (r *membershipResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {

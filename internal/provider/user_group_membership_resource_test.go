@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -45,10 +44,7 @@ func TestAccUserGroupMembershipExclusive(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			if len(got) != len(want) {
-				return fmt.Errorf("group has %d members, want %d", len(got), len(want))
-			}
-			return nil
+			return sameSet(got, want)
 		}
 	}
 	var putsBefore int
@@ -173,9 +169,10 @@ func TestAccUserGroupMembershipErrors(t *testing.T) {
 }
 
 // A group and its membership created in one apply, while the API answers 404 on a new group's
-// members for a moment (reported eventual consistency): the apply still converges.
+// members for a moment (reported eventual consistency; here its first two /members requests, so
+// the test waits out no real window): the apply still converges.
 func TestAccUserGroupMembershipNewGroup404(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{NewGroupMembers404For: 1500 * time.Millisecond})
+	env := newTestEnv(t, emulator.Options{NewGroupMembers404Requests: 2})
 	ids, _ := env.Server.SeedMembers(env.AccountID, 2, "n")
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -188,12 +185,19 @@ resource "iam_user_group_membership" "new" {
   user_group_id = iam_user_group.new.id
   members       = [%q, %q]
 }`, ids[0], ids[1]),
-			Check: resource.TestCheckResourceAttr("iam_user_group_membership.new", "members.#", "2"),
+			Check: resource.ComposeAggregateTestCheckFunc(resource.TestCheckResourceAttr("iam_user_group_membership.new", "members.#", "2"),
+				func(s *terraform.State) error {
+					got, err := env.Server.GroupMemberIDs(env.AccountID, s.RootModule().Resources["iam_user_group.new"].Primary.ID)
+					if err != nil {
+						return err
+					}
+					if n := env.Server.CountRequests("PUT", "/members"); n != 3 {
+						return fmt.Errorf("want the PUT retried through two 404s (3 PUTs), saw %d PUTs", n)
+					}
+					return sameSet(got, ids)
+				}),
 		}},
 	})
-	if n := env.Server.CountRequests("PUT", "/members"); n < 2 {
-		t.Fatalf("want the PUT retried through the 404 window, saw %d PUTs", n)
-	}
 }
 
 // Moving a membership to another group replaces it (the old group is emptied); a member removed
@@ -287,4 +291,13 @@ func TestAccUserGroupMembershipConflicts(t *testing.T) {
 			},
 		},
 	})
+}
+
+// sameSet reports, as an error, the differences between the IDs a group holds and the IDs wanted.
+func sameSet(got, want []string) error {
+	missing, extra := newIDs(want, got), newIDs(got, want)
+	if len(missing) > 0 || len(extra) > 0 {
+		return fmt.Errorf("group has %d members, want %d: missing %v, unexpected %v", len(got), len(want), missing, extra)
+	}
+	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -109,13 +111,12 @@ func (r *userGroupResource) Create(ctx context.Context, req resource.CreateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	g, err := r.pd.client.UserGroups.Create(ctx, accountID, client.UserGroupCreate{Name: plan.Name.ValueString(), Policies: policies})
+	guard := r.pd.createGuard(ctx, accountID, false, plan.Name.ValueString())
+	g, err := r.pd.client.UserGroups.Create(ctx, accountID, client.UserGroupCreate{Name: plan.Name.ValueString(), Policies: policies, Guard: guard})
 	r.pd.cache.InvalidateGroups(accountID)
-	if errors.Is(err, client.ErrAlreadyExists) {
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "User group already exists",
-			fmt.Sprintf("Account %s already has a group named %q. To manage it with Terraform, import it:\n\n"+
-				"  terraform import <resource address> %s/%s\n\nor add an import block:\n\n  import {\n    to = <resource address>\n    id = %q\n  }",
-				accountID, plan.Name.ValueString(), accountID, plan.Name.ValueString(), accountID+"/"+plan.Name.ValueString()))
+	if errors.Is(err, client.ErrAlreadyExists) || errors.Is(err, client.ErrNotAdopted) {
+		addCreateConflict(&resp.Diagnostics, path.Root("name"), "User group already exists", accountID,
+			fmt.Sprintf("a group named %q", plan.Name.ValueString()), accountID+"/"+plan.Name.ValueString(), err)
 		return
 	}
 	if err != nil {
@@ -123,6 +124,7 @@ func (r *userGroupResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	r.pd.cache.NoteCreated(g.ID)
+	r.pd.cache.presence.note(accountID, false, g.Name, g.ID)
 	plan.apply(accountID, g)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -170,6 +172,10 @@ func (r *userGroupResource) Update(ctx context.Context, req resource.UpdateReque
 		addUpdateError(&resp.Diagnostics, "Cannot update user group "+state.ID.ValueString(), err)
 		return
 	}
+	if in.Name != nil {
+		r.pd.cache.presence.note(accountID, false, state.Name.ValueString(), "")
+		r.pd.cache.presence.note(accountID, false, g.Name, g.ID)
+	}
 	plan.apply(accountID, g)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -183,6 +189,9 @@ func (r *userGroupResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 	err := r.pd.client.UserGroups.Delete(ctx, accountID, state.ID.ValueString())
 	r.pd.cache.InvalidateGroups(accountID)
+	if err == nil || errors.Is(err, client.ErrNotFound) {
+		r.pd.cache.presence.note(accountID, false, state.Name.ValueString(), "")
+	}
 	if err != nil && !errors.Is(err, client.ErrNotFound) {
 		addAPIError(&resp.Diagnostics, "Cannot delete user group "+state.ID.ValueString(), err)
 	}
@@ -195,9 +204,41 @@ func (r *userGroupResource) ImportState(ctx context.Context, req resource.Import
 			return id.Key, nil
 		}
 		g, err := r.pd.client.UserGroups.FindByName(ctx, id.AccountID, id.Key)
+		if errors.Is(err, client.ErrNotFound) {
+			return "", r.noGroupNamed(ctx, id)
+		}
 		if err != nil {
 			return "", fmt.Errorf("looking up a group named %q in account %s: %w", id.Key, id.AccountID, err)
 		}
 		return g.ID, nil
 	})
+}
+
+// noGroupNamed is the import error for a name no group has: the import ID was well formed, so
+// it lists the names that exist (the forms only when the name holds a "/" and may be a misspelt
+// account part).
+func (r *userGroupResource) noGroupNamed(ctx context.Context, id importID) error {
+	groups, err := client.Collect(r.pd.client.UserGroups.List(ctx, id.AccountID, client.UserGroupListOptions{}))
+	if err != nil {
+		return fmt.Errorf("no user group in account %s is named %q, and listing the groups that exist failed: %w", id.AccountID, id.Key, err)
+	}
+	names := make([]string, 0, len(groups))
+	for _, g := range groups {
+		names = append(names, fmt.Sprintf("%q", g.Name))
+	}
+	sort.Strings(names)
+	const shown = 50
+	existing := "The account has no user groups."
+	switch {
+	case len(names) > shown:
+		existing = fmt.Sprintf("Existing names: %s and %d more (the iam_user_groups data source lists them all).",
+			strings.Join(names[:shown], ", "), len(names)-shown)
+	case len(names) > 0:
+		existing = "Existing names: " + strings.Join(names, ", ") + "."
+	}
+	msg := fmt.Sprintf("No user group in account %s is named %q (names are exact and case-sensitive). %s", id.AccountID, id.Key, existing)
+	if strings.Contains(id.Key, "/") {
+		msg += fmt.Sprintf("\n\nExpected one of: %s (read as account %s and name %q).", strings.Join(userGroupImportFormats, ", "), id.AccountID, id.Key)
+	}
+	return errors.New(msg)
 }

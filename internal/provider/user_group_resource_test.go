@@ -150,7 +150,8 @@ func TestAccUserGroupErrors(t *testing.T) {
 				ResourceName:  "iam_user_group.g",
 				ImportState:   true,
 				ImportStateId: env.AccountID + "/no-such-group",
-				ExpectError:   regexp.MustCompile(`no user group named no-such-group`),
+				// the format was right: say no group has that name and list the names that exist
+				ExpectError: regexp.MustCompile(`(?s)No user group in account\s+\w+\s+is\s+named\s+"no-such-group".*Existing\s+names:\s+"taken"`),
 			},
 		},
 	})

@@ -2,16 +2,10 @@ package provider
 
 import (
 	"context"
-	"fmt"
-	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/iamkit/terraform-provider-iam/internal/client"
@@ -48,18 +42,9 @@ func (d *userGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 				MarkdownDescription: "The groups, in the API's order.",
 				Computed:            true,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-					"id":   schema.StringAttribute{Computed: true, MarkdownDescription: "Group ID."},
-					"name": schema.StringAttribute{Computed: true, MarkdownDescription: "Group name."},
-					"policies": schema.SetNestedAttribute{
-						Computed: true,
-						MarkdownDescription: "The group's policies, in the shape of `iam_user_group.policies` (null when it has none), " +
-							"so that adopting a group can carry its policies over unchanged.",
-						NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
-							"access":            schema.StringAttribute{Computed: true, MarkdownDescription: "`allow` or `deny`."},
-							"permission_groups": schema.SetAttribute{Computed: true, ElementType: types.StringType, CustomType: idSetOfStrings, MarkdownDescription: "Permission group IDs."},
-							"resource_groups":   schema.SetAttribute{Computed: true, ElementType: types.StringType, CustomType: idSetOfStrings, MarkdownDescription: "Resource group IDs."},
-						}},
-					},
+					"id":       schema.StringAttribute{Computed: true, MarkdownDescription: "Group ID."},
+					"name":     schema.StringAttribute{Computed: true, MarkdownDescription: "Group name."},
+					"policies": policiesDataSourceAttribute("group"),
 				}},
 			},
 			"ids_by_name": schema.MapAttribute{MarkdownDescription: "Map from group name to ID.", Computed: true, ElementType: types.StringType},
@@ -73,81 +58,23 @@ func (d *userGroupsDataSource) Read(ctx context.Context, req datasource.ReadRequ
 	if !ok {
 		return
 	}
-	groups, err := client.Collect(d.pd.client.UserGroups.List(ctx, accountID, client.UserGroupListOptions{FuzzyName: m.NameContains.ValueString()}))
+	groups, repeated, err := client.CollectWarnings(d.pd.client.UserGroups.List(ctx, accountID, client.UserGroupListOptions{FuzzyName: m.NameContains.ValueString()}))
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot list the user groups of account "+accountID, err)
 		return
 	}
+	addRepeatedWarnings(&resp.Diagnostics, repeated)
 	items := make([]attr.Value, 0, len(groups))
 	byName := map[string]attr.Value{}
 	for _, g := range groups {
 		items = append(items, types.ObjectValueMust(groupSummaryType.AttrTypes, map[string]attr.Value{
 			"id": types.StringValue(g.ID), "name": types.StringValue(g.Name),
-			"policies": policiesFromAPI(types.SetNull(types.ObjectType{AttrTypes: policyAttrTypes}), g.Policies),
+			"policies": policiesDataSourceValue(g.Policies),
 		}))
 		byName[g.Name] = types.StringValue(g.ID)
 	}
 	m.AccountID = types.StringValue(accountID)
 	m.Groups = types.ListValueMust(groupSummaryType, items)
 	m.IDsByName = types.MapValueMust(types.StringType, byName)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
-}
-
-// NewUserGroupDataSource is iam_user_group: one group by ID or exact name.
-func NewUserGroupDataSource() datasource.DataSource { return &userGroupDataSource{} }
-
-type userGroupDataSource struct{ dataSourceBase }
-
-type userGroupDataModel struct {
-	AccountID  types.String `tfsdk:"account_id"`
-	ID         types.String `tfsdk:"id"`
-	Name       types.String `tfsdk:"name"`
-	CreatedOn  types.String `tfsdk:"created_on"`
-	ModifiedOn types.String `tfsdk:"modified_on"`
-}
-
-func (d *userGroupDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_user_group"
-}
-
-func (d *userGroupDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "One user group, by `id` or by exact `name`. Finding none is an error.",
-		Attributes: map[string]schema.Attribute{
-			"account_id": accountIDDataSourceAttribute(),
-			"id":         schema.StringAttribute{MarkdownDescription: "Group ID to look up.", Optional: true, Computed: true, Validators: []validator.String{hexIDValidator("a user group ID")}},
-			"name": schema.StringAttribute{MarkdownDescription: "Exact group name to look up.", Optional: true, Computed: true,
-				Validators: []validator.String{stringvalidator.LengthAtLeast(1)}},
-			"created_on":  schema.StringAttribute{MarkdownDescription: "Creation time (RFC 3339).", Computed: true},
-			"modified_on": schema.StringAttribute{MarkdownDescription: "Last change (RFC 3339).", Computed: true},
-		},
-	}
-}
-
-func (d *userGroupDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
-	return []datasource.ConfigValidator{datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name"))}
-}
-
-func (d *userGroupDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m userGroupDataModel
-	accountID, ok := d.begin(ctx, req, resp, &m)
-	if !ok {
-		return
-	}
-	var g *client.UserGroup
-	var err error
-	what := "with ID " + m.ID.ValueString()
-	if !m.ID.IsNull() {
-		g, err = d.pd.client.UserGroups.Get(ctx, accountID, m.ID.ValueString())
-	} else {
-		what = fmt.Sprintf("named %q", m.Name.ValueString())
-		g, err = d.pd.client.UserGroups.FindByName(ctx, accountID, m.Name.ValueString())
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot find the user group %s in account %s", what, accountID), err)
-		return
-	}
-	m.AccountID, m.ID, m.Name = types.StringValue(accountID), types.StringValue(g.ID), types.StringValue(g.Name)
-	m.CreatedOn, m.ModifiedOn = types.StringValue(g.CreatedOn.UTC().Format(time.RFC3339)), types.StringValue(g.ModifiedOn.UTC().Format(time.RFC3339))
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }

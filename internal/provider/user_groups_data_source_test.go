@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
+	"github.com/iamkit/terraform-provider-iam/internal/client"
 	"github.com/iamkit/terraform-provider-iam/internal/emulator"
 )
 
@@ -83,5 +85,43 @@ data "iam_user_group_membership" "plat" { user_group_id = %q }
 				),
 			},
 		},
+	})
+}
+
+// Every data source exposes what its resource exposes: iam_user_group has the group's policies,
+// iam_account_member the member's policies and user (as the resources do).
+func TestAccDataSourcesExposeResourceAttributes(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	ctx := context.Background()
+	c := env.Client(t)
+	pg := env.Server.PermissionGroupIDByName("Zone Read")
+	rg := env.Server.ResourceGroupIDs(env.AccountID)[0]
+	policy := []client.PolicyInput{{Access: "allow", PermissionGroupIDs: []string{pg}, ResourceGroupIDs: []string{rg}}}
+	if _, err := c.UserGroups.Create(ctx, env.AccountID, client.UserGroupCreate{Name: "ops", Policies: policy}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Members.Create(ctx, env.AccountID, client.MemberCreate{Email: "pat@example.com", Policies: policy}); err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.ProviderConfig() + `
+data "iam_user_group" "ops" {
+  name = "ops"
+}
+data "iam_account_member" "pat" {
+  email = "pat@example.com"
+}`,
+			Check: resource.ComposeAggregateTestCheckFunc(
+				resource.TestCheckResourceAttr("data.iam_user_group.ops", "policies.#", "1"),
+				resource.TestCheckTypeSetElemNestedAttrs("data.iam_user_group.ops", "policies.*", map[string]string{"access": "allow"}),
+				resource.TestCheckTypeSetElemAttr("data.iam_user_group.ops", "policies.0.permission_groups.*", pg),
+				resource.TestCheckResourceAttr("data.iam_account_member.pat", "policies.#", "1"),
+				resource.TestCheckTypeSetElemAttr("data.iam_account_member.pat", "policies.0.resource_groups.*", rg),
+				resource.TestCheckResourceAttr("data.iam_account_member.pat", "user.email", "pat@example.com"),
+				resource.TestCheckResourceAttrSet("data.iam_account_member.pat", "user.id"),
+			),
+		}},
 	})
 }

@@ -121,3 +121,22 @@ func (v baseURLValidator) ValidateString(_ context.Context, req validator.String
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+v.attr, "`"+v.attr+"` "+msg+".")
 	}
 }
+
+// nonEmptyRolesValidator refuses `roles = []` with the way out: a member needs at least one role,
+// and policy-based access is the `policies` attribute, not an empty role list.
+type nonEmptyRolesValidator struct{}
+
+func (nonEmptyRolesValidator) Description(context.Context) string {
+	return "must hold at least one role ID; for policy-based access leave roles out and set policies"
+}
+func (v nonEmptyRolesValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+func (nonEmptyRolesValidator) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || len(req.ConfigValue.Elements()) > 0 {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Empty Roles",
+		"`roles` is empty, but a member needs at least one role. For access through policies instead of roles, "+
+			"leave `roles` out and set `policies` (exactly one of the two).")
+}

@@ -1,3 +1,7 @@
+data "iam_user_group" "sre" {
+  name = "sre"
+}
+
 data "iam_user_group_membership" "sre" {
   user_group_id = data.iam_user_group.sre.id
 }

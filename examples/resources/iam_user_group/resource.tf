@@ -6,6 +6,11 @@ data "iam_permission_groups" "zone_read" {
   name = "Zone Read"
 }
 
+# What the policy applies to, looked up by name like the permission groups.
+data "iam_resource_groups" "production" {
+  name = "production zones"
+}
+
 resource "iam_user_group" "sre" {
   name = "sre"
 
@@ -13,6 +18,6 @@ resource "iam_user_group" "sre" {
   policies = [{
     access            = "allow"
     permission_groups = [data.iam_permission_groups.dns_read.id, data.iam_permission_groups.zone_read.id]
-    resource_groups   = ["9a7806061c88ada191ed06f989cc3dac"]
+    resource_groups   = [data.iam_resource_groups.production.id]
   }]
 }
