@@ -27,6 +27,7 @@ var (
 	_ resource.ResourceWithImportState      = (*accountMemberResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*accountMemberResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*accountMemberResource)(nil)
+	_ resource.ResourceWithIdentity         = (*accountMemberResource)(nil)
 )
 
 // NewAccountMemberResource is the iam_account_member resource.
@@ -120,6 +121,10 @@ func (r *accountMemberResource) ConfigValidators(context.Context) []resource.Con
 	return []resource.ConfigValidator{resourcevalidator.ExactlyOneOf(path.MatchRoot("roles"), path.MatchRoot("policies"))}
 }
 
+func (r *accountMemberResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = memberIdentity.schema()
+}
+
 func (r *accountMemberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.pd = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
@@ -133,6 +138,7 @@ func (r *accountMemberResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if !r.replaceDeadInvitation(ctx, req, resp) {
 		r.checkStatusChange(ctx, req, resp)
 	}
+	r.warnManagedTwice(ctx, resp)
 	planned, prior := setAttrs[idSet](ctx, req, "roles", &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() && !planned.IsUnknown() {
 		r.pd.checkCatalogIDs(ctx, plannedAccountID(ctx, resp), catalogRoles, path.Root("roles"),
@@ -196,6 +202,20 @@ func (r *accountMemberResource) replaceDeadInvitation(ctx context.Context, req r
 	return true
 }
 
+// warnManagedTwice warns when an iam_account_members of the same configuration manages this person too.
+func (r *accountMemberResource) warnManagedTwice(ctx context.Context, resp *resource.ModifyPlanResponse) {
+	var email types.String
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("email"), &email)...)
+	accountID := plannedAccountID(ctx, resp)
+	if r.pd == nil || resp.Diagnostics.HasError() || email.IsUnknown() || email.IsNull() || accountID == "" {
+		return
+	}
+	if r.pd.owners.claim(accountID, email.ValueString(), "iam_account_member") != "" {
+		resp.Diagnostics.AddAttributeWarning(path.Root("email"), "Account Member Managed Twice",
+			managedTwiceDetail(accountID, []string{email.ValueString()}))
+	}
+}
+
 // checkStatusChange fails the plan when `status` is changed to "accepted" on a member whose
 // invitation is still pending: the API has no way to change a status, and silently replacing the
 // member (removing someone from the account to re-add them) is not what such an edit means. It
@@ -204,10 +224,16 @@ func (r *accountMemberResource) checkStatusChange(ctx context.Context, req resou
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || r.pd == nil || resp.Diagnostics.HasError() {
 		return
 	}
-	var config, state accountMemberModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	// Only the configured status decides whether there is anything to check: read that attribute
+	// alone (every plan of every member comes here), the whole state only when it says "accepted".
+	var configured types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("status"), &configured)...)
+	if resp.Diagnostics.HasError() || configured.ValueString() != "accepted" {
+		return
+	}
+	var state accountMemberModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || config.Status.ValueString() != "accepted" || state.Status.ValueString() == "accepted" {
+	if resp.Diagnostics.HasError() || state.Status.ValueString() == "accepted" {
 		return
 	}
 	accountID := r.pd.resolveAccountID(state.AccountID, &resp.Diagnostics)
@@ -302,6 +328,7 @@ func (r *accountMemberResource) Create(ctx context.Context, req resource.CreateR
 	r.pd.cache.presence.note(accountID, true, in.Email, mem.ID)
 	plan.apply(accountID, mem, true)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(memberIdentity.set(ctx, resp.Identity, accountID, mem.ID)...)
 }
 
 func (r *accountMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -311,6 +338,8 @@ func (r *accountMemberResource) Read(ctx context.Context, req resource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The identity is set before the read: the framework wants one even when the member is gone.
+	resp.Diagnostics.Append(memberIdentity.set(ctx, resp.Identity, accountID, state.ID.ValueString())...)
 	mem, err := r.pd.cache.Member(ctx, r.pd.client, accountID, state.ID.ValueString())
 	if errors.Is(err, client.ErrNotFound) {
 		resp.State.RemoveResource(ctx)
@@ -320,8 +349,9 @@ func (r *accountMemberResource) Read(ctx context.Context, req resource.ReadReque
 		addAPIError(&resp.Diagnostics, "Cannot read account member "+state.ID.ValueString(), err)
 		return
 	}
-	state.apply(accountID, mem, false)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	refreshed := state
+	refreshed.apply(accountID, mem, false)
+	setStateIfChanged(ctx, &resp.State, &state, &refreshed, &resp.Diagnostics)
 }
 
 func (r *accountMemberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -342,6 +372,7 @@ func (r *accountMemberResource) Update(ctx context.Context, req resource.UpdateR
 		// Only the email's letter case or the status changed: the API stores neither change
 		// (emails are case-insensitive, status cannot be set), so there is nothing to send.
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(memberIdentity.set(ctx, resp.Identity, accountID, state.ID.ValueString())...)
 		return
 	}
 	mem, err := r.pd.client.Members.Update(ctx, accountID, state.ID.ValueString(), in)
@@ -352,6 +383,7 @@ func (r *accountMemberResource) Update(ctx context.Context, req resource.UpdateR
 	}
 	plan.apply(accountID, mem, false)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(memberIdentity.set(ctx, resp.Identity, accountID, mem.ID)...)
 }
 
 func (r *accountMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -373,7 +405,7 @@ func (r *accountMemberResource) Delete(ctx context.Context, req resource.DeleteR
 
 // ImportState accepts the member's ID or email.
 func (r *accountMemberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importState(ctx, r.pd, req, resp, []string{"<account_id>/<member_id>", "<account_id>/<email>"}, func(ctx context.Context, id importID) (string, error) {
+	importState(ctx, r.pd, req, resp, memberIdentity, []string{"<account_id>/<member_id>", "<account_id>/<email>"}, func(ctx context.Context, id importID) (string, error) {
 		if id.IsHexID {
 			return id.Key, nil
 		}

@@ -22,7 +22,8 @@ import (
 // half-way through an apply. Only IDs new in the plan (not in the prior state) are checked, so a
 // plan without changes costs no request; the catalogues are read once per run.
 
-// errCatalogWarned is a catalogue whose failure to list was already reported once in this run.
+// errCatalogWarned is a catalogue whose failure to list was already reported once in this run
+// (a warning for a 403, an error otherwise).
 var errCatalogWarned = errors.New("catalogue unavailable, already reported")
 
 // newIDs returns the IDs of planned that are not among prior (a set difference, in planned order).
@@ -41,9 +42,10 @@ func newIDs(planned, prior []string) []string {
 }
 
 // checkCatalogIDs adds an error on attr for every ID in ids that the account's catalogue lacks.
-// The check is a help, not a requirement: when the catalogue cannot be read (a token that may edit
-// members but not read roles gets 403; the API is unreachable during `plan -refresh=false`), the
-// plan warns once per catalogue and goes on, and the apply lets the API judge the IDs.
+// The check is a help, not a requirement: when the token may not read the catalogue (a token that
+// may edit members but not read roles gets 403), the plan warns once per catalogue and run and goes
+// on, and the apply lets the API judge the IDs. Any other failure (the API unreachable) is an error,
+// reported once.
 func (pd *providerData) checkCatalogIDs(ctx context.Context, accountID string, kind catalogKind, attr path.Path, ids []string, diags *diag.Diagnostics) {
 	if pd == nil || !pd.catalogChecks || len(ids) == 0 || accountID == "" {
 		return
@@ -56,15 +58,16 @@ func (pd *providerData) checkCatalogIDs(ctx context.Context, accountID string, k
 	if errors.Is(err, errCatalogWarned) || (err != nil && ctx.Err() != nil) {
 		return
 	}
-	if err != nil {
-		advice := "The plan goes on without this check; the API checks the IDs when the apply sends them."
-		if errors.Is(err, client.ErrUnauthorized) {
-			advice = fmt.Sprintf("The token may not read the %ss. This check is optional: the plan goes on without it, and the "+
-				"API checks the IDs when the apply sends them. To skip it (and this warning), set `catalog_checks = false` in "+
-				"the provider block, or allow the token to read the %ss.", kind.noun, kind.noun)
-		}
+	if errors.Is(err, client.ErrUnauthorized) {
 		diags.AddWarning(fmt.Sprintf("Cannot Check %s IDs At Plan", strings.ToUpper(kind.noun[:1])+kind.noun[1:]),
-			fmt.Sprintf("Reading the %ss of %s %s failed: %s\n\n%s", kind.noun, strings.ToLower(owner), accountID, err.Error(), advice))
+			fmt.Sprintf("Reading the %ss of %s %s was refused: %s\n\nThe token may not read the %ss. This check is optional: "+
+				"the plan goes on without it, and the API checks the IDs when the apply sends them. To skip it (and this warning), "+
+				"set `catalog_checks = false` in the provider block, or allow the token to read the %ss.",
+				kind.noun, strings.ToLower(owner), accountID, err.Error(), kind.noun, kind.noun))
+		return
+	}
+	if err != nil {
+		addAPIError(diags, fmt.Sprintf("Cannot read the %ss of %s %s to check the configuration", kind.noun, strings.ToLower(owner), accountID), err)
 		return
 	}
 	var unknown []string
