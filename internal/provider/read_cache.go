@@ -205,7 +205,8 @@ func (c *loadOnce[V]) get(ctx context.Context, key string, load func() (V, error
 			var zero V
 			return zero, res.Err
 		}
-		return res.Val.(V), nil
+		v, _ := res.Val.(V) // load returns a V
+		return v, nil
 	case <-ctx.Done():
 		var zero V
 		return zero, ctx.Err()
