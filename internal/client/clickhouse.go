@@ -133,7 +133,11 @@ func orgPath(orgID, rest string) string {
 func listOnce[T any](ctx context.Context, c *Client, path string) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var items []T
-		if _, err := c.do(ctx, http.MethodGet, path, nil, nil, &items); err != nil {
+		_, err := c.do(ctx, http.MethodGet, path, nil, nil, &items)
+		if err == nil && items == nil { // not a list: taken as an empty one, every member would drop from the state
+			err = &listingError{Path: path, Page: 1, Reason: "the result is null or missing, not a list"}
+		}
+		if err != nil {
 			var zero T
 			yield(zero, err)
 			return
