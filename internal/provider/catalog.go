@@ -156,7 +156,7 @@ func (d *catalogDataSource) Read(ctx context.Context, req datasource.ReadRequest
 				what = fmt.Sprintf("%d %ss are named", len(matched), d.noun)
 			}
 			resp.Diagnostics.AddAttributeError(path.Root("name"), fmt.Sprintf("%s lookup found %d matches", d.noun, len(matched)),
-				fmt.Sprintf("%s %q in %s %s. Names are exact and case-sensitive. Available: %s.", what, name, owner, accountID, strings.Join(names, ", ")))
+				d.pd.mask(fmt.Sprintf("%s %q in %s %s. Names are exact and case-sensitive. Available: %s.", what, name, owner, accountID, strings.Join(names, ", "))))
 			return
 		}
 		entries = matched

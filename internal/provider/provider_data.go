@@ -147,3 +147,19 @@ func modifyPlanScope(ctx context.Context, configured bool, attr, def, missing st
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root(attr))
 	}
 }
+
+// mask hides the configured credentials in text built from what an API sent (names, emails) that
+// is not an error of the client (those are masked already): a lying server cannot get a token
+// printed through a diagnostic either.
+func (pd *providerData) mask(s string) string {
+	if pd == nil {
+		return s
+	}
+	if pd.client != nil {
+		s = pd.client.Mask(s)
+	}
+	if pd.clickhouse != nil {
+		s = pd.clickhouse.Mask(s)
+	}
+	return s
+}
