@@ -26,6 +26,7 @@ var (
 	_ resource.ResourceWithImportState      = (*accountMemberResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*accountMemberResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*accountMemberResource)(nil)
+	_ resource.ResourceWithIdentity         = (*accountMemberResource)(nil)
 )
 
 // NewAccountMemberResource is the iam_account_member resource.
@@ -116,6 +117,10 @@ func (r *accountMemberResource) ConfigValidators(context.Context) []resource.Con
 	return []resource.ConfigValidator{resourcevalidator.ExactlyOneOf(path.MatchRoot("roles"), path.MatchRoot("policies"))}
 }
 
+func (r *accountMemberResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = memberIdentity.schema()
+}
+
 func (r *accountMemberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.pd = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
@@ -142,10 +147,16 @@ func (r *accountMemberResource) checkStatusChange(ctx context.Context, req resou
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || r.pd == nil || resp.Diagnostics.HasError() {
 		return
 	}
-	var config, state accountMemberModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	// Only the configured status decides whether there is anything to check: read that attribute
+	// alone (every plan of every member comes here), the whole state only when it says "accepted".
+	var configured types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("status"), &configured)...)
+	if resp.Diagnostics.HasError() || configured.ValueString() != "accepted" {
+		return
+	}
+	var state accountMemberModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || config.Status.ValueString() != "accepted" || state.Status.ValueString() == "accepted" {
+	if resp.Diagnostics.HasError() || state.Status.ValueString() == "accepted" {
 		return
 	}
 	accountID := r.pd.resolveAccountID(state.AccountID, &resp.Diagnostics)
@@ -240,6 +251,7 @@ func (r *accountMemberResource) Create(ctx context.Context, req resource.CreateR
 	r.pd.cache.presence.note(accountID, true, in.Email, mem.ID)
 	plan.apply(accountID, mem, true)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(memberIdentity.set(ctx, resp.Identity, accountID, mem.ID)...)
 }
 
 func (r *accountMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -249,6 +261,8 @@ func (r *accountMemberResource) Read(ctx context.Context, req resource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The identity is set before the read: the framework wants one even when the member is gone.
+	resp.Diagnostics.Append(memberIdentity.set(ctx, resp.Identity, accountID, state.ID.ValueString())...)
 	mem, err := r.pd.cache.Member(ctx, r.pd.client, accountID, state.ID.ValueString())
 	if errors.Is(err, client.ErrNotFound) {
 		resp.State.RemoveResource(ctx)
@@ -258,8 +272,9 @@ func (r *accountMemberResource) Read(ctx context.Context, req resource.ReadReque
 		addAPIError(&resp.Diagnostics, "Cannot read account member "+state.ID.ValueString(), err)
 		return
 	}
-	state.apply(accountID, mem, false)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	refreshed := state
+	refreshed.apply(accountID, mem, false)
+	setStateIfChanged(ctx, &resp.State, &state, &refreshed, &resp.Diagnostics)
 }
 
 func (r *accountMemberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -280,6 +295,7 @@ func (r *accountMemberResource) Update(ctx context.Context, req resource.UpdateR
 		// Only the email's letter case or the status changed: the API stores neither change
 		// (emails are case-insensitive, status cannot be set), so there is nothing to send.
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(memberIdentity.set(ctx, resp.Identity, accountID, state.ID.ValueString())...)
 		return
 	}
 	mem, err := r.pd.client.Members.Update(ctx, accountID, state.ID.ValueString(), in)
@@ -290,6 +306,7 @@ func (r *accountMemberResource) Update(ctx context.Context, req resource.UpdateR
 	}
 	plan.apply(accountID, mem, false)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(memberIdentity.set(ctx, resp.Identity, accountID, mem.ID)...)
 }
 
 func (r *accountMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -311,7 +328,7 @@ func (r *accountMemberResource) Delete(ctx context.Context, req resource.DeleteR
 
 // ImportState accepts the member's ID or email.
 func (r *accountMemberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importState(ctx, r.pd, req, resp, []string{"<account_id>/<member_id>", "<account_id>/<email>"}, func(ctx context.Context, id importID) (string, error) {
+	importState(ctx, r.pd, req, resp, memberIdentity, []string{"<account_id>/<member_id>", "<account_id>/<email>"}, func(ctx context.Context, id importID) (string, error) {
 		if id.IsHexID {
 			return id.Key, nil
 		}

@@ -164,16 +164,15 @@ func (r *chMemberResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 
 // apply copies what the organization holds for the person into the model.
 func (m *chMemberModel) apply(orgID string, p chPerson) {
-	v := chPersonValues(p, time.Now())
+	f := chPersonFieldsOf(p, time.Now())
 	m.ID = types.StringValue(chImportID(orgID, p.Email))
 	m.OrganizationID = types.StringValue(orgID)
 	if !strings.EqualFold(m.Email.ValueString(), p.Email) {
 		m.Email = types.StringValue(p.Email)
 	}
 	m.RoleIDs = idSetOf(p.roleIDs())
-	m.Status = v["status"].(types.String)
-	m.UserID, m.Name, m.JoinedAt = v["user_id"].(types.String), v["name"].(types.String), v["joined_at"].(types.String)
-	m.InvitationID, m.InvitationExpiresAt = v["invitation_id"].(types.String), v["invitation_expires_at"].(types.String)
+	m.Status, m.UserID, m.Name, m.JoinedAt = f.Status, f.UserID, f.Name, f.JoinedAt
+	m.InvitationID, m.InvitationExpiresAt = f.InvitationID, f.InvitationExpiresAt
 }
 
 // person reads what the organization holds for email now (through the run's listings).

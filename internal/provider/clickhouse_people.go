@@ -114,20 +114,31 @@ var chPersonAttrTypes = map[string]attr.Type{
 	"role_ids": types.SetType{ElemType: types.StringType},
 }
 
-// chPersonValues returns the person's attribute values (null where they do not apply).
-func chPersonValues(p chPerson, now time.Time) map[string]attr.Value {
-	v := map[string]attr.Value{
-		"email": types.StringValue(p.Email), "status": types.StringValue(p.status(now)), "role_ids": idSetOf(p.roleIDs()).SetValue,
-		"user_id": types.StringNull(), "name": types.StringNull(), "joined_at": types.StringNull(),
-		"invitation_id": types.StringNull(), "invitation_expires_at": types.StringNull(),
-	}
+// chPersonFields are the computed attributes of a person (null where they do not apply).
+type chPersonFields struct {
+	Status, UserID, Name, JoinedAt, InvitationID, InvitationExpiresAt types.String
+}
+
+func chPersonFieldsOf(p chPerson, now time.Time) chPersonFields {
+	f := chPersonFields{Status: types.StringValue(p.status(now)), UserID: types.StringNull(), Name: types.StringNull(),
+		JoinedAt: types.StringNull(), InvitationID: types.StringNull(), InvitationExpiresAt: types.StringNull()}
 	if m := p.Member; m != nil {
-		v["user_id"], v["name"], v["joined_at"] = types.StringValue(m.UserID), types.StringValue(m.Name), types.StringValue(m.JoinedAt)
+		f.UserID, f.Name, f.JoinedAt = types.StringValue(m.UserID), types.StringValue(m.Name), types.StringValue(m.JoinedAt)
 	} else if inv := p.Invitation; inv != nil {
-		v["invitation_id"] = types.StringValue(inv.ID)
-		v["invitation_expires_at"] = types.StringValue(inv.ExpireAt.UTC().Format(time.RFC3339))
+		f.InvitationID = types.StringValue(inv.ID)
+		f.InvitationExpiresAt = types.StringValue(inv.ExpireAt.UTC().Format(time.RFC3339))
 	}
-	return v
+	return f
+}
+
+// chPersonValues returns the person's attribute values, for the data sources.
+func chPersonValues(p chPerson, now time.Time) map[string]attr.Value {
+	f := chPersonFieldsOf(p, now)
+	return map[string]attr.Value{
+		"email": types.StringValue(p.Email), "status": f.Status, "role_ids": idSetOf(p.roleIDs()).SetValue,
+		"user_id": f.UserID, "name": f.Name, "joined_at": f.JoinedAt,
+		"invitation_id": f.InvitationID, "invitation_expires_at": f.InvitationExpiresAt,
+	}
 }
 
 // chPersonDocs documents the computed attributes of a person.

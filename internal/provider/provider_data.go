@@ -134,7 +134,7 @@ func modifyPlanScope(ctx context.Context, configured bool, attr, def, missing st
 	}
 	if !configured || def == "" {
 		if !state.IsNull() { // provider not configured yet or no default: keep what we manage
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), state)...)
+			setPlanAttribute(ctx, resp, path.Root(attr), state)
 			return
 		}
 		if configured {
@@ -142,7 +142,7 @@ func modifyPlanScope(ctx context.Context, configured bool, attr, def, missing st
 		}
 		return
 	}
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), types.StringValue(def))...)
+	setPlanAttribute(ctx, resp, path.Root(attr), types.StringValue(def))
 	if !state.IsNull() && state.ValueString() != def {
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root(attr))
 	}
@@ -162,4 +162,15 @@ func (pd *providerData) mask(s string) string {
 		s = pd.clickhouse.Mask(s)
 	}
 	return s
+}
+
+// setPlanAttribute sets a string attribute of the plan unless it already holds v (as it does in
+// every plan of an unchanged resource): reading one attribute costs much less than the framework's
+// write of one, which converts and checks the whole plan again.
+func setPlanAttribute(ctx context.Context, resp *resource.ModifyPlanResponse, p path.Path, v types.String) {
+	var current types.String
+	if diags := resp.Plan.GetAttribute(ctx, p, &current); !diags.HasError() && current.Equal(v) {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, p, v)...)
 }

@@ -23,6 +23,7 @@ import (
 var (
 	_ resource.ResourceWithImportState = (*userGroupResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*userGroupResource)(nil)
+	_ resource.ResourceWithIdentity    = (*userGroupResource)(nil)
 )
 
 // NewUserGroupResource is the iam_user_group resource.
@@ -83,6 +84,10 @@ func (r *userGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 	}
 }
 
+func (r *userGroupResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = groupIdentity.schema()
+}
+
 func (r *userGroupResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.pd = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
@@ -128,6 +133,7 @@ func (r *userGroupResource) Create(ctx context.Context, req resource.CreateReque
 	r.pd.cache.presence.note(accountID, false, g.Name, g.ID)
 	plan.apply(accountID, g)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(groupIdentity.set(ctx, resp.Identity, accountID, g.ID)...)
 }
 
 func (r *userGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -137,6 +143,8 @@ func (r *userGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The identity is set before the read: the framework wants one even when the group is gone.
+	resp.Diagnostics.Append(groupIdentity.set(ctx, resp.Identity, accountID, state.ID.ValueString())...)
 	g, err := r.pd.cache.Group(ctx, r.pd.client, accountID, state.ID.ValueString())
 	if errors.Is(err, client.ErrNotFound) {
 		resp.State.RemoveResource(ctx)
@@ -146,8 +154,9 @@ func (r *userGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 		addAPIError(&resp.Diagnostics, "Cannot read user group "+state.ID.ValueString(), err)
 		return
 	}
-	state.apply(accountID, g)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	refreshed := state
+	refreshed.apply(accountID, g)
+	setStateIfChanged(ctx, &resp.State, &state, &refreshed, &resp.Diagnostics)
 }
 
 func (r *userGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -179,6 +188,7 @@ func (r *userGroupResource) Update(ctx context.Context, req resource.UpdateReque
 	}
 	plan.apply(accountID, g)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(groupIdentity.set(ctx, resp.Identity, accountID, g.ID)...)
 }
 
 func (r *userGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -200,7 +210,7 @@ func (r *userGroupResource) Delete(ctx context.Context, req resource.DeleteReque
 
 // ImportState accepts the group's ID or its exact name.
 func (r *userGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importState(ctx, r.pd, req, resp, userGroupImportFormats, func(ctx context.Context, id importID) (string, error) {
+	importState(ctx, r.pd, req, resp, groupIdentity, userGroupImportFormats, func(ctx context.Context, id importID) (string, error) {
 		if id.IsHexID {
 			return id.Key, nil
 		}

@@ -28,9 +28,14 @@ func TestAccImportAllGroups(t *testing.T) {
 	config := env.ProviderConfig() + `
 data "iam_user_groups" "existing" {}
 
+# A map, not the list itself: OpenTofu's import for_each takes a map or a set.
+locals {
+  existing = { for i, g in data.iam_user_groups.existing.groups : g.name => { index = i, id = g.id } }
+}
+
 import {
-  for_each = data.iam_user_groups.existing.groups
-  to       = iam_user_group.adopted[each.key]
+  for_each = local.existing
+  to       = iam_user_group.adopted[each.value.index]
   id       = each.value.id
 }
 

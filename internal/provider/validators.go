@@ -116,7 +116,9 @@ type nonEmptyRolesValidator struct{}
 func (nonEmptyRolesValidator) Description(context.Context) string {
 	return "must hold at least one role ID; for policy-based access leave roles out and set policies"
 }
-func (v nonEmptyRolesValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v nonEmptyRolesValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 func (nonEmptyRolesValidator) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || len(req.ConfigValue.Elements()) > 0 {
 		return
