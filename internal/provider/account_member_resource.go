@@ -131,12 +131,31 @@ func (r *accountMemberResource) ModifyPlan(ctx context.Context, req resource.Mod
 		return
 	}
 	r.checkStatusChange(ctx, req, resp)
+	r.warnManagedTwice(ctx, resp)
 	planned, prior := setAttrs[idSet](ctx, req, "roles", &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() && !planned.IsUnknown() {
 		r.pd.checkCatalogIDs(ctx, plannedAccountID(ctx, resp), catalogRoles, path.Root("roles"),
 			newIDs(knownStrings(planned), knownStrings(prior)), &resp.Diagnostics)
 	}
 	r.pd.checkPolicyIDs(ctx, req, resp)
+}
+
+// warnManagedTwice warns when an iam_account_members of the same configuration manages this person too.
+func (r *accountMemberResource) warnManagedTwice(ctx context.Context, resp *resource.ModifyPlanResponse) {
+	var email types.String
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("email"), &email)...)
+	accountID := plannedAccountID(ctx, resp)
+	if r.pd == nil || resp.Diagnostics.HasError() || email.IsUnknown() || email.IsNull() || accountID == "" {
+		return
+	}
+	if r.pd.owners.claim(accountID, email.ValueString(), singleMemberType) != "" {
+		resp.Diagnostics.AddAttributeWarning(path.Root("email"), "Account Member Managed Twice",
+			managedTwiceDetail(accountID, []string{email.ValueString()}))
+	}
+	if r.pd.owners.outsideExclusive(accountID, email.ValueString()) {
+		resp.Diagnostics.AddAttributeWarning(path.Root("email"), "Account Member Outside An Exclusive iam_account_members",
+			outsideExclusiveDetail(accountID, []string{email.ValueString()}))
+	}
 }
 
 // checkStatusChange fails the plan when `status` is changed to "accepted" on a member whose

@@ -94,11 +94,7 @@ func (r *membershipResource) planRemovals(ctx context.Context, req resource.Modi
 	for _, id := range unseen {
 		names = append(names, memberName(emails[id], id)+" ("+id+"), not managed by this resource")
 	}
-	detail := fmt.Sprintf("This plan removes %d member(s) from user group %s:\n  - %s", len(names), groupID,
-		strings.Join(names[:min(len(names), removalsListed)], "\n  - "))
-	if len(names) > removalsListed {
-		detail += fmt.Sprintf("\n  ... and %d more", len(names)-removalsListed)
-	}
+	detail := removalList("user group "+groupID, names)
 	if len(unseen) > 0 {
 		detail += "\n\nMembers not managed by this resource are removed because `exclusive = true` makes `members` the " +
 			"group's whole membership; `members_to_remove` lists them. To keep them, add their IDs to `members`, " +

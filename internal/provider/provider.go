@@ -342,7 +342,7 @@ func (p *iamProvider) clickhouseConfig(cfg providerModel, cc client.Config, diag
 
 func (p *iamProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{NewAccountMemberResource, NewUserGroupResource, NewUserGroupMembershipResource,
-		NewClickHouseOrganizationMemberResource}
+		NewClickHouseOrganizationMemberResource, NewAccountMembersResource}
 }
 
 // ListResources are the `list` blocks of `terraform query` (Terraform 1.14+): one per resource.
