@@ -39,6 +39,9 @@ type ClickHouse struct {
 
 // NewClickHouse validates cfg and builds a client.
 func NewClickHouse(cfg ClickHouseConfig) (*ClickHouse, error) {
+	// Trimmed as the Cloudflare credentials are (see New): basic auth would carry a trailing newline
+	// into the encoded header, a 401 on every request.
+	cfg.KeyID, cfg.KeySecret = strings.TrimSpace(cfg.KeyID), strings.TrimSpace(cfg.KeySecret)
 	if cfg.KeyID == "" || cfg.KeySecret == "" {
 		return nil, errors.New("ClickHouse credentials missing: set the API key ID and its secret")
 	}
