@@ -75,8 +75,10 @@ func (s *UserGroupsService) Create(ctx context.Context, accountID string, in Use
 			if !samePolicies(in.Policies, g.Policies) {
 				return errors.New("its policies differ from the ones sent")
 			}
-			// A group this create made has no members yet.
-			for m, err := range s.c.GroupMembers.List(ctx, accountID, g.ID) {
+			// A group this create made has no members yet. Its /members may answer 404 for a
+			// moment after the create (reported eventual consistency; the lookup just found it):
+			// retried like the membership's own first write.
+			for m, err := range s.c.GroupMembers.List(ctx, accountID, g.ID, RetryNotFound()) {
 				if err != nil {
 					return fmt.Errorf("its members could not be read: %w", err)
 				}
