@@ -258,6 +258,14 @@ func TestUnknownCreateOutcomeAdoptsOnlyWhatItCreated(t *testing.T) {
 	if _, err := c.UserGroups.Create(ctx, acct, client.UserGroupCreate{Name: "old-group", Guard: free}); !errors.Is(err, client.ErrNotAdopted) {
 		t.Fatalf("pre-existing group: %v; want ErrNotAdopted", err)
 	}
+	// An empty group with the same policies, but created an hour ago (created_on): not adopted.
+	if _, err := srv.SeedGroup(acct, "old-empty", nil); err != nil {
+		t.Fatal(err)
+	}
+	srv.InjectNext(1, emulator.FaultServerError, isPost)
+	if _, err := c.UserGroups.Create(ctx, acct, client.UserGroupCreate{Name: "old-empty", Guard: free}); !errors.Is(err, client.ErrNotAdopted) || !strings.Contains(err.Error(), "created on") {
+		t.Fatalf("old empty group: %v; want ErrNotAdopted naming created_on", err)
+	}
 }
 
 func itoa(n int) string {

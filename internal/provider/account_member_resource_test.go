@@ -228,3 +228,52 @@ func TestAccAccountMemberEmailCaseCollision(t *testing.T) {
 		t.Errorf("%d member creates, want 2 (the colliding plan must create nothing)", w)
 	}
 }
+
+// TestAccAccountMemberRejected: a declined invitation without `status` in the configuration is no
+// diff (the plan only warns); configuring `status = "pending"` then plans a replacement, which
+// sends a new invitation, and the next plan is empty.
+func TestAccAccountMemberRejected(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	admin := env.Server.RoleIDByName("Administrator")
+	config := func(status string) string {
+		return env.ProviderConfig() + fmt.Sprintf("resource \"iam_account_member\" \"x\" {\n  email = \"declines@example.com\"\n  roles = [%q]\n%s}\n", admin, status)
+	}
+	var firstID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config(""),
+				Check: func(s *terraform.State) error {
+					firstID = s.RootModule().Resources["iam_account_member.x"].Primary.ID
+					return nil
+				},
+			},
+			{
+				PreConfig: func() {
+					if err := env.Server.RejectInvitation(env.AccountID, firstID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:   config(""),
+				PlanOnly: true, // no diff: status is not configured
+			},
+			{
+				Config: config("  status = \"pending\"\n"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("iam_account_member.x", plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("iam_account_member.x", "status", "pending"),
+					func(s *terraform.State) error {
+						if id := s.RootModule().Resources["iam_account_member.x"].Primary.ID; id == firstID {
+							return fmt.Errorf("the member was not replaced (still %s)", id)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}
