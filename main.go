@@ -48,5 +48,7 @@ func quietLogDefaults(environ []string) map[string]string {
 			return nil
 		}
 	}
-	return map[string]string{"TF_LOG_SDK": "OFF", "TF_LOG_PROVIDER": "OFF"}
+	// The framework's and the protocol's subsystem loggers check their own level before doing any
+	// work; unset, it defaults to "log everything" and every TRACE call builds its fields first.
+	return map[string]string{"TF_LOG_SDK": "OFF", "TF_LOG_PROVIDER": "OFF", "TF_LOG_SDK_FRAMEWORK": "OFF", "TF_LOG_SDK_PROTO": "OFF"}
 }

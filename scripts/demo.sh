@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # make demo: build the provider and the emulator, start the emulator on loopback, apply
 # examples/demo through a dev override, print the outputs, show that a second plan is empty, stop.
+# TERRAFORM names the CLI (`make demo TF=bin/tofu-1.10.10`): any Terraform 1.7+ or OpenTofu.
 set -euo pipefail
+tf=${TERRAFORM:-terraform}
+command -v "$tf" >/dev/null 2>&1 || { echo "error: no terraform CLI: '$tf' is not on PATH or not executable"; exit 1; }
 root=$(cd "$(dirname "$0")/.." && pwd)
 work="$root/.demo"
 rm -rf "$work"
@@ -20,11 +23,13 @@ for _ in $(seq 1 100); do [ -s "$work/url" ] && break; sleep 0.1; done
 url=$(cat "$work/url")
 echo "    $url"
 
-# A dev override points terraform at the binary just built: no registry, no `terraform init`.
+# A dev override points the CLI at the binary just built: no registry, no `terraform init`. OpenTofu
+# reads the provider's address with its own registry host.
 cat >"$work/terraformrc" <<RC
 provider_installation {
   dev_overrides {
     "registry.terraform.io/iamkit/iam" = "$work/bin"
+    "registry.opentofu.org/iamkit/iam" = "$work/bin"
   }
   direct {}
 }
@@ -38,17 +43,18 @@ export CLICKHOUSE_ORG_ID=3b0a4d56-1f2e-4c3d-9a8b-7c6d5e4f3a2b
 cp "$root"/examples/demo/*.tf "$work/tf/"
 cd "$work/tf"
 
+echo "==> $("$tf" version | head -1)"
 echo "==> terraform apply"
 # -compact-warnings folds the dev-override notice into one line; the outputs are printed once, by
 # `terraform output` below, so the apply's own copy of them is cut.
-terraform apply -auto-approve -input=false -no-color -compact-warnings | sed '/^Outputs:$/,$d' || { echo "error: terraform apply failed"; exit 1; }
+"$tf" apply -auto-approve -input=false -no-color -compact-warnings | sed '/^Outputs:$/,$d' || { echo "error: terraform apply failed"; exit 1; }
 
 echo "==> terraform output"
-terraform output -no-color
+"$tf" output -no-color
 
 echo "==> second terraform plan (must be empty)"
 set +e
-terraform plan -detailed-exitcode -input=false -no-color >"$work/plan.txt" 2>&1
+"$tf" plan -detailed-exitcode -input=false -no-color >"$work/plan.txt" 2>&1
 rc=$?
 set -e
 case $rc in

@@ -58,3 +58,19 @@ func TestCommandHelpAndBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// The reported "create answers without roles" is the default and a switch: -create-omits-roles=false
+// answers the create with the member's roles.
+func TestCommandCreateOmitsRolesSwitch(t *testing.T) {
+	const acct = "0123456789abcdef0123456789abcdef"
+	for flagValue, wantRoles := range map[string]int{"true": 0, "false": 1} {
+		url := startCommand(t, "-create-omits-roles="+flagValue)
+		_, roles := call(t, "GET", url+"/accounts/"+acct+"/roles?name=Administrator", "test-token", "")
+		role := roles["result"].([]any)[0].(map[string]any)["id"].(string)
+		status, env := call(t, "POST", url+"/accounts/"+acct+"/members", "test-token", `{"email":"a@example.com","roles":["`+role+`"]}`)
+		result, _ := env["result"].(map[string]any)
+		if got, _ := result["roles"].([]any); status != 200 || len(got) != wantRoles {
+			t.Errorf("-create-omits-roles=%s: HTTP %d, %d roles in the create answer, want %d", flagValue, status, len(got), wantRoles)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 	"syscall"
 	"time"
@@ -218,14 +219,7 @@ func checkFlags(fs *flag.FlagSet) error {
 	return err
 }
 
-func isAccountID(s string) bool {
-	if len(s) != 32 {
-		return false
-	}
-	for _, c := range s {
-		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
+// accountIDPattern is the shape of an account ID: 32 lowercase hexadecimal characters.
+var accountIDPattern = regexp.MustCompile(`^[0-9a-f]{32}$`)
+
+func isAccountID(s string) bool { return accountIDPattern.MatchString(s) }

@@ -154,3 +154,19 @@ func TestListingWithNullResult(t *testing.T) {
 		t.Fatalf("every page damaged: %d members, %v; want ErrInconsistentListing", len(got), err)
 	}
 }
+
+// A server that repeats page 1 forever and claims 100000 pages without any total_count: the second
+// page, which brings nothing new, ends the listing with an error.
+func TestListingRepeatingWithoutCount(t *testing.T) {
+	calls := 0
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		calls++
+		_, _ = w.Write([]byte(`{"success":true,"errors":[],"messages":[],"result":[{"id":"a"},{"id":"b"}],"result_info":{"total_pages":100000}}`))
+	}))
+	defer ts.Close()
+	c, _ := client.New(client.Config{BaseURL: ts.URL, APIToken: "t", RequestsPerSecond: 1000})
+	got, err := client.Collect(c.Roles.List(context.Background(), acct))
+	if !errors.Is(err, client.ErrInconsistentListing) || got != nil || calls > 2*3 {
+		t.Fatalf("repeated pages without a count: %d roles, %v, %d requests; want ErrInconsistentListing within 6 requests", len(got), err, calls)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -195,4 +196,118 @@ func (e *cliEnv) validateTime(t testing.TB, s Size) time.Duration {
 		}
 	}
 	return best
+}
+
+// bulkComparison is the cost of n people as n iam_account_member resources and as one
+// iam_account_members, at the same requests_per_second, in separate emulators.
+type bulkComparison struct {
+	Members int
+	Singles []phase // apply, plan, destroy
+	Bulk    []phase // apply, plan, one role changed, destroy
+}
+
+// runBulkBench measures n people both ways.
+func runBulkBench(t testing.TB, n int, rps float64) bulkComparison {
+	t.Helper()
+	out := bulkComparison{Members: n}
+
+	singles := newCLIEnv(t, emulator.Options{})
+	singles.Opts.RequestsPerSecond = rps
+	if err := singles.WS.WriteConfig(MembersConfig(n, singles.Opts)); err != nil {
+		t.Fatal(err)
+	}
+	out.Singles = []phase{
+		singles.runPhase(t, "apply", "apply", "-auto-approve"),
+		singles.runPhase(t, "plan, no change", "plan", "-detailed-exitcode"),
+		singles.runPhase(t, "destroy", "destroy", "-auto-approve"),
+	}
+
+	bulk := newCLIEnv(t, emulator.Options{})
+	bulk.Opts.RequestsPerSecond = rps
+	if err := bulk.WS.WriteConfig(BulkConfig(n, bulk.Opts, "")); err != nil {
+		t.Fatal(err)
+	}
+	apply := bulk.runPhase(t, "apply", "apply", "-auto-approve")
+	plan := bulk.runPhase(t, "plan, no change", "plan", "-detailed-exitcode")
+	if err := bulk.WS.WriteConfig(BulkConfig(n, bulk.Opts, bulk.Server.RoleIDByName("Administrator Read Only"))); err != nil {
+		t.Fatal(err)
+	}
+	change := bulk.runPhase(t, "apply, 1 role changed", "apply", "-auto-approve")
+	destroy := bulk.runPhase(t, "destroy", "destroy", "-auto-approve")
+	out.Bulk = []phase{apply, plan, change, destroy}
+	if left := len(bulk.Server.MemberIDs(bulk.Opts.AccountID)) + len(singles.Server.MemberIDs(singles.Opts.AccountID)); left != 0 {
+		t.Errorf("after destroy the accounts still hold %d members", left)
+	}
+	return out
+}
+
+// check asserts the request counts of the bulk side: one POST per person, a no-change plan of one
+// paged listing (50 per page) and at most 10 more requests, one PUT for one changed role, one
+// DELETE per person.
+func (c bulkComparison) check(t testing.TB) {
+	t.Helper()
+	apply, plan, change, destroy := c.Bulk[0], c.Bulk[1], c.Bulk[2], c.Bulk[3]
+	if got := apply.ByMethod[http.MethodPost]; got != c.Members || apply.writes() != c.Members {
+		t.Errorf("bulk apply: %d POST of %d writes, want %d POST only", got, apply.writes(), c.Members)
+	}
+	if limit := (c.Members+49)/50 + 10; plan.Total > limit || plan.writes() != 0 {
+		t.Errorf("bulk no-change plan: %d requests (%d writes), want at most %d and no write", plan.Total, plan.writes(), limit)
+	}
+	if change.writes() != 1 || change.ByMethod[http.MethodPut] != 1 {
+		t.Errorf("bulk, one role changed: writes %v, want exactly one PUT", change.ByMethod)
+	}
+	if got := destroy.ByMethod[http.MethodDelete]; got != c.Members || destroy.writes() != c.Members {
+		t.Errorf("bulk destroy: %d DELETE of %d writes, want %d DELETE only", got, destroy.writes(), c.Members)
+	}
+}
+
+// table renders both sides and the wall-time ratios.
+func (c bulkComparison) table() string {
+	var b strings.Builder
+	b.WriteString("| people | shape | step | requests (GET/POST/PUT/DELETE) | wall time | terraform CPU | provider CPU | provider peak RSS |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|\n")
+	row := func(shape string, p phase) {
+		fmt.Fprintf(&b, "| %d | %s | %s | %d (%d/%d/%d/%d) | %.1f s | %.1f s | %.1f s | %d MiB |\n", c.Members, shape, p.Name, p.Total,
+			p.ByMethod[http.MethodGet], p.ByMethod[http.MethodPost], p.ByMethod[http.MethodPut], p.ByMethod[http.MethodDelete],
+			p.Duration.Seconds(), max(0, p.TotalCPU-p.CPU).Seconds(), p.CPU.Seconds(), p.PeakRSS/1024)
+	}
+	for _, p := range c.Singles {
+		row(fmt.Sprintf("%d × iam_account_member", c.Members), p)
+	}
+	for _, p := range c.Bulk {
+		row("1 × iam_account_members", p)
+	}
+	fmt.Fprintf(&b, "\nWall time of iam_account_members relative to iam_account_member: apply %.2f, destroy %.2f.\n",
+		c.Bulk[0].Duration.Seconds()/c.Singles[0].Duration.Seconds(), c.Bulk[3].Duration.Seconds()/c.Singles[2].Duration.Seconds())
+	return b.String()
+}
+
+// TestCLIBenchBulkSmall is the bulk comparison at size S (50 people), asserting request counts
+// (never times).
+func TestCLIBenchBulkSmall(t *testing.T) {
+	t.Parallel()
+	s, _ := SizeByName("S")
+	c := runBulkBench(t, s.Members, 100)
+	c.check(t)
+	t.Log("\n" + c.table())
+	writeSummary(t, fmt.Sprintf("cli bench bulk S: %d people, no-change plan %d requests, 1 role changed %d write",
+		c.Members, c.Bulk[1].Total, c.Bulk[2].writes()))
+}
+
+// TestCLIBenchBulkReport is the bulk comparison for IAM_BENCH_BULK people (make bench: the L size's
+// 2,000), at requests_per_second = 100 on both sides; it checks the request counts and prints the
+// table. make test does not run it.
+func TestCLIBenchBulkReport(t *testing.T) {
+	n, err := strconv.Atoi(os.Getenv("IAM_BENCH_BULK"))
+	if err != nil || n <= 0 {
+		t.Skip("set IAM_BENCH_BULK=2000 to run the bulk comparison (make bench does)")
+	}
+	c := runBulkBench(t, n, 100)
+	c.check(t)
+	fmt.Println(c.table())
+	if out := os.Getenv("IAM_BENCH_BULK_OUT"); out != "" {
+		if err := os.WriteFile(out, []byte(c.table()), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

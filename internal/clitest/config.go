@@ -160,3 +160,32 @@ resource "iam_user_group_membership" "g" {
 `, o.PermissionGroupID, o.ResourceGroupID)
 	return b.String()
 }
+
+// MembersConfig is n iam_account_member resources (count), members only: the one-resource-per-person
+// side of the bulk comparison.
+func MembersConfig(n int, o ConfigOptions) string {
+	return ProviderBlock(o) + fmt.Sprintf(`
+resource "iam_account_member" "m" {
+  count = %d
+  email = format("user%%05d@example.com", count.index)
+  roles = [%q]
+}
+`, n, o.RoleID)
+}
+
+// BulkConfig is one iam_account_members holding the same n people as MembersConfig (written out:
+// terraform's range() stops at 1,024); member 0 gets changedRole instead when it is not empty.
+func BulkConfig(n int, o ConfigOptions, changedRole string) string {
+	var b strings.Builder
+	b.WriteString(ProviderBlock(o))
+	b.WriteString("\nresource \"iam_account_members\" \"all\" {\n  members = {\n")
+	for i := range n {
+		role := o.RoleID
+		if i == 0 && changedRole != "" {
+			role = changedRole
+		}
+		fmt.Fprintf(&b, "    %q = { roles = [%q] }\n", MemberEmail(i), role)
+	}
+	b.WriteString("  }\n}\n")
+	return b.String()
+}

@@ -7,6 +7,7 @@ package clitest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -47,8 +48,9 @@ func NewWorkspace(dir, terraform, providerDir string, extraEnv ...string) (*Work
 		return nil, err
 	}
 	rc := filepath.Join(dir, ".terraformrc")
-	cfg := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n  }\n  direct {}\n}\n",
-		"registry.terraform.io/iamkit/iam", providerDir)
+	// OpenTofu reads the provider's source address with its own registry host.
+	cfg := fmt.Sprintf("provider_installation {\n  dev_overrides {\n    %q = %q\n    %q = %q\n  }\n  direct {}\n}\n",
+		"registry.terraform.io/iamkit/iam", providerDir, "registry.opentofu.org/iamkit/iam", providerDir)
 	if err := os.WriteFile(rc, []byte(cfg), 0o600); err != nil {
 		return nil, err
 	}
@@ -205,4 +207,27 @@ func sampleProviders(binary string, u *usage) {
 			}
 		}
 	}
+}
+
+// RequireVersion returns an error unless cli (Terraform or OpenTofu, which both print
+// terraform_version in `version -json`) is version major.minor or later.
+func RequireVersion(cli string, major, minor int) error {
+	if cli == "" {
+		return fmt.Errorf("no CLI: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH to Terraform %d.%d+ (make test-tf114 TF=/path/to/terraform)", major, minor)
+	}
+	out, err := exec.CommandContext(context.Background(), cli, "version", "-json").Output() // #nosec G204 -- the CLI under test
+	var v struct {
+		Version string `json:"terraform_version"`
+	}
+	if err == nil {
+		err = json.Unmarshal(out, &v)
+	}
+	if err != nil {
+		return fmt.Errorf("reading the version of %s: %w", cli, err)
+	}
+	var gotMajor, gotMinor int
+	if _, err := fmt.Sscanf(v.Version, "%d.%d", &gotMajor, &gotMinor); err != nil || gotMajor < major || gotMajor == major && gotMinor < minor {
+		return fmt.Errorf("this test needs Terraform %d.%d+; %s is %q", major, minor, cli, v.Version)
+	}
+	return nil
 }

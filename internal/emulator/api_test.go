@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -83,8 +84,14 @@ func (f *fixture) call(method, path string, body any, headers ...string) (int, e
 		f.t.Fatalf("%s %s: %v", method, path, err)
 	}
 	defer func() { _ = resp.Body.Close() }()
+	// Read to the end: a large answer is chunked, and its last chunk (sent once the handler and
+	// the request log are done) is what makes the log complete when call returns.
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		f.t.Fatalf("%s %s: %v", method, path, err)
+	}
 	var env envelope
-	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil {
+	if err := json.Unmarshal(raw, &env); err != nil {
 		f.t.Fatalf("%s %s: not an envelope: %v", method, path, err)
 	}
 	return resp.StatusCode, env, resp.Header
@@ -472,7 +479,7 @@ func TestFaultHTML404(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	var b bytes.Buffer
 	_, _ = b.ReadFrom(resp.Body)
 	if resp.StatusCode != 404 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !strings.Contains(b.String(), "<html>") {

@@ -95,27 +95,95 @@ func catalogName(kind catalogKind, accountID, id string) string {
 	return ""
 }
 
+// rolePermissionKeys are the areas of a role's `permissions` object, each {"read", "write"}.
+var rolePermissionKeys = []string{"analytics", "billing", "cache_purge", "dns", "dns_records", "lb", "logs",
+	"organization", "ssl", "waf", "zone_settings", "zones"}
+
+// renderCatalog is a catalogue entry as the API answers it: a role with its permissions, a
+// permission group with meta (label, scopes), a resource group with meta and its scope.
+func renderCatalog(kind catalogKind, accountID string, e catalogEntry) map[string]any {
+	switch kind {
+	case kindRole:
+		perms := map[string]any{}
+		admin := strings.HasPrefix(e.Name, "Administrator") || strings.HasPrefix(e.Name, "Super Administrator")
+		readOnly := strings.Contains(e.Name, "Read") // "Read Only", "(Read-only)", "Reader"
+		for _, k := range rolePermissionKeys {
+			perms[k] = map[string]any{"read": admin || readOnly, "write": admin && !readOnly}
+		}
+		return map[string]any{"id": e.ID, "name": e.Name, "description": e.Description, "permissions": perms}
+	case kindPermissionGroup:
+		return map[string]any{"id": e.ID, "name": e.Name, "meta": permissionGroupMeta(e.Name)}
+	default:
+		return map[string]any{"id": e.ID, "name": e.Name, "meta": map[string]any{"key": "editable", "value": "false"},
+			"scope": []map[string]any{resourceGroupScope(accountID, e.Name)}}
+	}
+}
+
+// permissionGroupLabel is a permission group's label: its name in snake case ("DNS Read" -> "dns_read").
+func permissionGroupLabel(name string) string {
+	var b strings.Builder
+	sep := false
+	for _, c := range strings.ToLower(name) {
+		if 'a' <= c && c <= 'z' || '0' <= c && c <= '9' {
+			if sep && b.Len() > 0 {
+				b.WriteByte('_')
+			}
+			b.WriteRune(c)
+			sep = false
+		} else {
+			sep = true
+		}
+	}
+	return b.String()
+}
+
+func permissionGroupMeta(name string) map[string]any {
+	return map[string]any{"label": permissionGroupLabel(name), "scopes": "com.cloudflare.api.account"}
+}
+
+// resourceGroupScope is the scope of a resource group: the account, and the objects in it (every
+// object for the whole-account group, two zones for the subsets).
+func resourceGroupScope(accountID, name string) map[string]any {
+	key := "com.cloudflare.api.account." + accountID
+	objects := []map[string]any{{"key": "*"}}
+	if name != key {
+		objects = []map[string]any{
+			{"key": "com.cloudflare.api.account.zone." + stableID("zone", accountID+"/"+name+"/1")},
+			{"key": "com.cloudflare.api.account.zone." + stableID("zone", accountID+"/"+name+"/2")},
+		}
+	}
+	return map[string]any{"key": key, "objects": objects}
+}
+
+// listCatalog answers a catalogue listing. Filters: `name` (case-insensitive) on all three, `id` on
+// permission and resource groups, `label` on permission groups (the official SDK's list parameters).
 func (s *Server) listCatalog(kind catalogKind) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		items := catalogFor(kind, r.PathValue("account_id"))
-		if name := r.URL.Query().Get("name"); name != "" {
-			var filtered []catalogEntry
-			for _, e := range items {
-				if strings.EqualFold(e.Name, name) {
-					filtered = append(filtered, e)
-				}
+		acct := r.PathValue("account_id")
+		q := r.URL.Query()
+		items := []catalogEntry{}
+		for _, e := range catalogFor(kind, acct) {
+			if name := q.Get("name"); name != "" && !strings.EqualFold(e.Name, name) {
+				continue
 			}
-			items = filtered
+			if id := q.Get("id"); id != "" && kind != kindRole && e.ID != id {
+				continue
+			}
+			if label := q.Get("label"); label != "" && kind == kindPermissionGroup && permissionGroupLabel(e.Name) != label {
+				continue
+			}
+			items = append(items, e)
 		}
-		paginate(w, r, items, 20, 1, 50)
+		paginateRendered(w, r, items, func(e catalogEntry) map[string]any { return renderCatalog(kind, acct, e) }, 20, 1, 50)
 	}
 }
 
 func (s *Server) getCatalog(kind catalogKind) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		for _, e := range catalogFor(kind, r.PathValue("account_id")) {
+		acct := r.PathValue("account_id")
+		for _, e := range catalogFor(kind, acct) {
 			if e.ID == r.PathValue("id") {
-				writeResult(w, e, nil)
+				writeResult(w, renderCatalog(kind, acct, e), nil)
 				return
 			}
 		}

@@ -20,6 +20,7 @@ const (
 	FaultSlow        FaultKind = "slow"         // delay, then process normally
 	FaultDropBefore  FaultKind = "drop_before"  // close the connection without processing
 	FaultDropAfter   FaultKind = "drop_after"   // process, then close the connection without answering
+	FaultRejected    FaultKind = "rejected"     // HTTP 400 validation error, before processing (never retried)
 	FaultNullResult  FaultKind = "null_result"  // process, then answer a success with "result": null
 	FaultTruncated   FaultKind = "truncated"    // process, then send only the first half of the answer
 	FaultHTML404     FaultKind = "html_404"     // HTTP 404 with an HTML page, as a proxy answers for a path it does not know
@@ -151,6 +152,9 @@ func (s *Server) applyFault(kind FaultKind, w *statusRecorder, r *http.Request, 
 			return true
 		}
 		writeError(w, status, 10002, "An unknown error has occurred")
+		return true
+	case FaultRejected:
+		writeError(w, http.StatusBadRequest, 1001, "Invalid request: rejected by fault injection")
 		return true
 	case FaultSlow:
 		d := c.SlowDelay

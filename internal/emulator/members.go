@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 type idRef struct {
@@ -20,11 +21,13 @@ type policyIn struct {
 	ResourceGroups   []idRef `json:"resource_groups"`
 }
 
-// validatePolicies checks a policies body and returns the stored form with fresh IDs.
-func validatePolicies(accountID string, in []policyIn) ([]policy, string) {
+// validatePolicies checks a policies body and returns the stored form with fresh IDs. An update
+// may carry the policies' `id` (the official SDK's update type requires it; copying policies from
+// a GET into an update is common): withIDs accepts them, and the server issues new IDs anyway.
+func validatePolicies(accountID string, in []policyIn, withIDs bool) ([]policy, string) {
 	out := make([]policy, 0, len(in))
 	for i, p := range in {
-		if p.ID != "" {
+		if p.ID != "" && !withIDs {
 			return nil, fmt.Sprintf("policies[%d]: policy ids are issued by the server and cannot be sent", i)
 		}
 		if p.Access != "allow" && p.Access != "deny" {
@@ -56,12 +59,14 @@ func renderPolicies(accountID string, ps []policy) []map[string]any {
 	for _, p := range ps {
 		pgs := make([]map[string]any, 0, len(p.PermissionGroups))
 		for _, id := range p.PermissionGroups {
-			pgs = append(pgs, map[string]any{"id": id, "name": catalogName(kindPermissionGroup, accountID, id), "meta": map[string]any{}})
+			name := catalogName(kindPermissionGroup, accountID, id)
+			pgs = append(pgs, map[string]any{"id": id, "name": name, "meta": permissionGroupMeta(name)})
 		}
 		rgs := make([]map[string]any, 0, len(p.ResourceGroups))
 		for _, id := range p.ResourceGroups {
-			rgs = append(rgs, map[string]any{"id": id, "name": catalogName(kindResourceGroup, accountID, id), "meta": map[string]any{},
-				"scope": map[string]any{"key": "com.cloudflare.api.account." + accountID}})
+			name := catalogName(kindResourceGroup, accountID, id)
+			rgs = append(rgs, map[string]any{"id": id, "name": name, "meta": map[string]any{"key": "editable", "value": "false"},
+				"scope": resourceGroupScope(accountID, name)})
 		}
 		out = append(out, map[string]any{"id": p.ID, "access": p.Access, "permission_groups": pgs, "resource_groups": rgs})
 	}
@@ -72,8 +77,8 @@ func renderMember(accountID string, m *member, withRoles bool) map[string]any {
 	roles := []map[string]any{}
 	if withRoles {
 		for _, id := range m.Roles {
-			roles = append(roles, map[string]any{"id": id, "name": catalogName(kindRole, accountID, id),
-				"description": "Grants " + catalogName(kindRole, accountID, id) + " access.", "permissions": map[string]any{}})
+			roles = append(roles, renderCatalog(kindRole, accountID, catalogEntry{ID: id, Name: catalogName(kindRole, accountID, id),
+				Description: "Grants " + catalogName(kindRole, accountID, id) + " access."}))
 		}
 	}
 	return map[string]any{"id": m.ID, "email": m.Email, "status": m.Status, "roles": roles, "policies": renderPolicies(accountID, m.Policies),
@@ -150,7 +155,7 @@ func (s *Server) createMember(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &in) {
 		return
 	}
-	if addr, err := mail.ParseAddress(in.Email); err != nil || addr.Address != in.Email || len(in.Email) > 90 {
+	if addr, err := mail.ParseAddress(in.Email); err != nil || addr.Address != in.Email || utf8.RuneCountInString(in.Email) > 90 {
 		writeError(w, http.StatusBadRequest, 1001, "Invalid request: email must be a valid email address of at most 90 characters")
 		return
 	}
@@ -195,7 +200,7 @@ func (s *Server) createMember(w http.ResponseWriter, r *http.Request) {
 // setAccess validates roles or policies of a body into m; policies win when both are sent (PUT).
 func (s *Server) setAccess(w http.ResponseWriter, acct string, m *member, in memberBody, asObjects bool) bool {
 	if in.Policies != nil {
-		ps, msg := validatePolicies(acct, *in.Policies)
+		ps, msg := validatePolicies(acct, *in.Policies, false)
 		if msg != "" {
 			writeError(w, http.StatusBadRequest, 1001, "Invalid request: "+msg)
 			return false

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 func renderGroup(acct string, g *group) map[string]any {
@@ -32,6 +33,9 @@ func (s *Server) listGroups(w http.ResponseWriter, r *http.Request) {
 		items = append(items, renderGroup(acct, g))
 	}
 	s.mu.Unlock()
+	if !sortForDirection(w, r, items, "name") {
+		return
+	}
 	paginate(w, r, items, 20, 1, 50)
 }
 
@@ -53,11 +57,15 @@ type groupBody struct {
 }
 
 // applyGroupBody validates a body into g; the caller holds s.mu.
-func (s *Server) applyGroupBody(w http.ResponseWriter, acct string, g *group, in groupBody) bool {
+func (s *Server) applyGroupBody(w http.ResponseWriter, acct string, g *group, in groupBody, update bool) bool {
 	if in.Name != nil {
 		name := strings.TrimSpace(*in.Name)
 		if name == "" {
 			writeError(w, http.StatusBadRequest, 1001, "Invalid request: name must not be empty")
+			return false
+		}
+		if utf8.RuneCountInString(*in.Name) > 255 { // the API counts characters, not bytes
+			writeError(w, http.StatusBadRequest, 1001, "Invalid request: name must be at most 255 characters")
 			return false
 		}
 		for _, other := range s.state.Accounts[acct].Groups {
@@ -69,7 +77,7 @@ func (s *Server) applyGroupBody(w http.ResponseWriter, acct string, g *group, in
 		g.Name = *in.Name
 	}
 	if in.Policies != nil {
-		ps, msg := validatePolicies(acct, *in.Policies)
+		ps, msg := validatePolicies(acct, *in.Policies, update)
 		if msg != "" {
 			writeError(w, http.StatusBadRequest, 1001, "Invalid request: "+msg)
 			return false
@@ -93,7 +101,7 @@ func (s *Server) createGroup(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	now := s.opts.Now()
 	g := &group{Policies: []policy{}, CreatedOn: now, ModifiedOn: now, Members: map[string]time.Time{}}
-	if !s.applyGroupBody(w, acct, g, in) {
+	if !s.applyGroupBody(w, acct, g, in, false) {
 		return
 	}
 	s.state.Seq++
@@ -117,7 +125,7 @@ func (s *Server) updateGroup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	updated := *g
-	if !s.applyGroupBody(w, acct, &updated, in) {
+	if !s.applyGroupBody(w, acct, &updated, in, true) {
 		return
 	}
 	if in.Policies == nil { // policy IDs are reissued on every write
@@ -196,6 +204,9 @@ func (s *Server) listGroupMembers(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		items = filtered
+	}
+	if !sortForDirection(w, r, items, "email") {
+		return
 	}
 	paginate(w, r, items, 50, 1, 500)
 }
@@ -315,4 +326,25 @@ func (s *Server) removeGroupMember(w http.ResponseWriter, r *http.Request) {
 	delete(g.Members, id)
 	s.persist()
 	writeResult(w, renderGroupMember(s.state.Accounts[acct].Members[id]), nil)
+}
+
+// sortForDirection sorts rendered items by key (ascending; paginate reverses for desc) when the
+// request names a direction, which the API documents as sorting user groups by name and group
+// members by email. Any other direction than asc or desc is refused.
+func sortForDirection(w http.ResponseWriter, r *http.Request, items []map[string]any, key string) bool {
+	dir := r.URL.Query().Get("direction")
+	switch dir {
+	case "":
+		return true
+	case "asc", "desc":
+	default:
+		writeError(w, http.StatusBadRequest, 1002, "Invalid direction: must be asc or desc")
+		return false
+	}
+	sort.SliceStable(items, func(i, j int) bool {
+		a, _ := items[i][key].(string)
+		b, _ := items[j][key].(string)
+		return strings.ToLower(a) < strings.ToLower(b)
+	})
+	return true
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
@@ -26,6 +27,7 @@ var (
 	_ resource.ResourceWithImportState      = (*accountMemberResource)(nil)
 	_ resource.ResourceWithModifyPlan       = (*accountMemberResource)(nil)
 	_ resource.ResourceWithConfigValidators = (*accountMemberResource)(nil)
+	_ resource.ResourceWithIdentity         = (*accountMemberResource)(nil)
 )
 
 // NewAccountMemberResource is the iam_account_member resource.
@@ -71,7 +73,7 @@ func (r *accountMemberResource) Schema(_ context.Context, _ resource.SchemaReque
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 			},
 			"email": schema.StringAttribute{
-				MarkdownDescription: "Email address of the member, at most 90 characters. A difference only in letter case from what the API holds is not drift; changing only the case in the configuration is recorded without any request, any other change replaces the member.",
+				MarkdownDescription: "Email address of the member, at most 90 characters. Emails are compared without regard to letter case: two members of one configuration whose emails differ only in case fail at plan. A difference only in letter case from what the API holds is not drift; changing only the case in the configuration is recorded without any request, any other change replaces the member.",
 				Required:            true,
 				Validators:          []validator.String{emailValidator{}},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
@@ -85,12 +87,15 @@ func (r *accountMemberResource) Schema(_ context.Context, _ resource.SchemaReque
 				CustomType:          idSetOfStrings,
 				Validators:          []validator.Set{nonEmptyRolesValidator{}, setvalidator.ValueStringsAre(hexIDValidator("a role ID"))},
 			},
-			"policies": policiesSchema("the member"),
+			"policies": memberPoliciesSchema(),
 			"status": schema.StringAttribute{
 				MarkdownDescription: "`pending` (default) sends an invitation; `accepted` adds the user directly, which the API allows " +
 					"only for entitled accounts. When an invitation is accepted later, the state keeps `pending`: it is not drift. " +
 					"The API cannot change the status of an existing member: changing it to `accepted` is accepted only once the " +
-					"invitation was accepted (otherwise the plan fails and says to replace the member), and never re-invites anyone.",
+					"invitation was accepted (otherwise the plan fails and says to replace the member), and never re-invites anyone. " +
+					"When the invitation was declined or expired (the API reports `rejected`), a configured `status` makes the plan replace " +
+					"the member, which sends a new invitation, with a warning that says so; without `status` in the configuration the plan " +
+					"only warns.",
 				Optional:      true,
 				Computed:      true,
 				Validators:    []validator.String{stringvalidator.OneOf("pending", "accepted")},
@@ -116,6 +121,10 @@ func (r *accountMemberResource) ConfigValidators(context.Context) []resource.Con
 	return []resource.ConfigValidator{resourcevalidator.ExactlyOneOf(path.MatchRoot("roles"), path.MatchRoot("policies"))}
 }
 
+func (r *accountMemberResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = memberIdentity.schema()
+}
+
 func (r *accountMemberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.pd = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
@@ -125,13 +134,90 @@ func (r *accountMemberResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
 		return
 	}
-	r.checkStatusChange(ctx, req, resp)
+	r.checkEmailUnique(ctx, req, resp)
+	if !r.replaceDeadInvitation(ctx, req, resp) {
+		r.checkStatusChange(ctx, req, resp)
+	}
+	r.warnManagedTwice(ctx, resp)
 	planned, prior := setAttrs[idSet](ctx, req, "roles", &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() && !planned.IsUnknown() {
 		r.pd.checkCatalogIDs(ctx, plannedAccountID(ctx, resp), catalogRoles, path.Root("roles"),
 			newIDs(knownStrings(planned), knownStrings(prior)), &resp.Diagnostics)
 	}
 	r.pd.checkPolicyIDs(ctx, req, resp)
+}
+
+// checkEmailUnique fails the plan of a member whose email another member of this configuration
+// has in another letter case: the API compares emails without regard to case, so the second create
+// would fail half-way through the apply.
+func (r *accountMemberResource) checkEmailUnique(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.pd == nil || resp.Diagnostics.HasError() {
+		return
+	}
+	var email types.String
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("email"), &email)...)
+	accountID := plannedAccountID(ctx, resp)
+	if resp.Diagnostics.HasError() || email.IsUnknown() || email.IsNull() || accountID == "" {
+		return
+	}
+	if other := r.pd.plans.claimEmail(accountID, email.ValueString()); other != "" {
+		resp.Diagnostics.AddAttributeError(path.Root("email"), "Duplicate Account Member Email",
+			fmt.Sprintf("Another iam_account_member in this configuration has the email %q in account %s. Emails are compared "+
+				"without regard to letter case, so %q and %q are the same person, and the second one would fail at apply. "+
+				"Declare each person once.", other, accountID, other, email.ValueString()))
+	}
+}
+
+// replaceDeadInvitation handles a member whose invitation was declined or expired (status
+// "rejected", or any status other than pending and accepted): the person is not in the account, the
+// API cannot invite them again while the member exists, and no update changes a status. With
+// `status` configured, the plan replaces the member (removing it, and sending a new invitation), and
+// a warning says why; otherwise the plan keeps it and the warning says how to invite again. It
+// reads nothing: the refresh brought the status into the state.
+func (r *accountMemberResource) replaceDeadInvitation(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) bool {
+	if req.State.Raw.IsNull() || resp.Diagnostics.HasError() {
+		return false
+	}
+	var config, state types.String
+	var email types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("status"), &config)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("status"), &state)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("email"), &email)...)
+	if resp.Diagnostics.HasError() || state.IsNull() || state.IsUnknown() || slices.Contains([]string{"pending", "accepted"}, state.ValueString()) {
+		return false
+	}
+	if config.IsNull() || config.IsUnknown() {
+		resp.Diagnostics.AddAttributeWarning(path.Root("status"), "Invitation Rejected Or Expired",
+			fmt.Sprintf("Member %s has status %q: the invitation was declined or expired, so the person has no access, and the API "+
+				"cannot invite the email again while this member exists. To invite them again, set `status = \"pending\"` (the plan "+
+				"then replaces the member) or run terraform apply -replace=<resource address>.", email.ValueString(), state.ValueString()))
+		return true
+	}
+	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("status"))
+	resp.Diagnostics.AddAttributeWarning(path.Root("status"), "Invitation Rejected Or Expired",
+		fmt.Sprintf("Member %s has status %q: the invitation was declined or expired, and the API cannot change a member's status. "+
+			"This plan replaces the member to reach status %q: it removes the member from the account (and from its user groups, "+
+			"which the memberships of this configuration then set again) and creates it anew, which sends a new invitation.",
+			email.ValueString(), state.ValueString(), config.ValueString()))
+	return true
+}
+
+// warnManagedTwice warns when an iam_account_members of the same configuration manages this person too.
+func (r *accountMemberResource) warnManagedTwice(ctx context.Context, resp *resource.ModifyPlanResponse) {
+	var email types.String
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("email"), &email)...)
+	accountID := plannedAccountID(ctx, resp)
+	if r.pd == nil || resp.Diagnostics.HasError() || email.IsUnknown() || email.IsNull() || accountID == "" {
+		return
+	}
+	if r.pd.owners.claim(accountID, email.ValueString(), singleMemberType) != "" {
+		resp.Diagnostics.AddAttributeWarning(path.Root("email"), "Account Member Managed Twice",
+			managedTwiceDetail(accountID, []string{email.ValueString()}))
+	}
+	if r.pd.owners.outsideExclusive(accountID, email.ValueString()) {
+		resp.Diagnostics.AddAttributeWarning(path.Root("email"), "Account Member Outside An Exclusive iam_account_members",
+			outsideExclusiveDetail(accountID, []string{email.ValueString()}))
+	}
 }
 
 // checkStatusChange fails the plan when `status` is changed to "accepted" on a member whose
@@ -142,10 +228,16 @@ func (r *accountMemberResource) checkStatusChange(ctx context.Context, req resou
 	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() || r.pd == nil || resp.Diagnostics.HasError() {
 		return
 	}
-	var config, state accountMemberModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	// Only the configured status decides whether there is anything to check: read that attribute
+	// alone (every plan of every member comes here), the whole state only when it says "accepted".
+	var configured types.String
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("status"), &configured)...)
+	if resp.Diagnostics.HasError() || configured.ValueString() != "accepted" {
+		return
+	}
+	var state accountMemberModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() || config.Status.ValueString() != "accepted" || state.Status.ValueString() == "accepted" {
+	if resp.Diagnostics.HasError() || state.Status.ValueString() == "accepted" {
 		return
 	}
 	accountID := r.pd.resolveAccountID(state.AccountID, &resp.Diagnostics)
@@ -240,6 +332,7 @@ func (r *accountMemberResource) Create(ctx context.Context, req resource.CreateR
 	r.pd.cache.presence.note(accountID, true, in.Email, mem.ID)
 	plan.apply(accountID, mem, true)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(memberIdentity.set(ctx, resp.Identity, accountID, mem.ID)...)
 }
 
 func (r *accountMemberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -249,6 +342,8 @@ func (r *accountMemberResource) Read(ctx context.Context, req resource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The identity is set before the read: the framework wants one even when the member is gone.
+	resp.Diagnostics.Append(memberIdentity.set(ctx, resp.Identity, accountID, state.ID.ValueString())...)
 	mem, err := r.pd.cache.Member(ctx, r.pd.client, accountID, state.ID.ValueString())
 	if errors.Is(err, client.ErrNotFound) {
 		resp.State.RemoveResource(ctx)
@@ -258,8 +353,9 @@ func (r *accountMemberResource) Read(ctx context.Context, req resource.ReadReque
 		addAPIError(&resp.Diagnostics, "Cannot read account member "+state.ID.ValueString(), err)
 		return
 	}
-	state.apply(accountID, mem, false)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	refreshed := state
+	refreshed.apply(accountID, mem, false)
+	setStateIfChanged(ctx, &resp.State, &state, &refreshed, &resp.Diagnostics)
 }
 
 func (r *accountMemberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -280,6 +376,7 @@ func (r *accountMemberResource) Update(ctx context.Context, req resource.UpdateR
 		// Only the email's letter case or the status changed: the API stores neither change
 		// (emails are case-insensitive, status cannot be set), so there is nothing to send.
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(memberIdentity.set(ctx, resp.Identity, accountID, state.ID.ValueString())...)
 		return
 	}
 	mem, err := r.pd.client.Members.Update(ctx, accountID, state.ID.ValueString(), in)
@@ -290,6 +387,7 @@ func (r *accountMemberResource) Update(ctx context.Context, req resource.UpdateR
 	}
 	plan.apply(accountID, mem, false)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(memberIdentity.set(ctx, resp.Identity, accountID, mem.ID)...)
 }
 
 func (r *accountMemberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -311,7 +409,7 @@ func (r *accountMemberResource) Delete(ctx context.Context, req resource.DeleteR
 
 // ImportState accepts the member's ID or email.
 func (r *accountMemberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importState(ctx, r.pd, req, resp, []string{"<account_id>/<member_id>", "<account_id>/<email>"}, func(ctx context.Context, id importID) (string, error) {
+	importState(ctx, r.pd, req, resp, memberIdentity, []string{"<account_id>/<member_id>", "<account_id>/<email>"}, func(ctx context.Context, id importID) (string, error) {
 		if id.IsHexID {
 			return id.Key, nil
 		}

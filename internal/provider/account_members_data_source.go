@@ -16,6 +16,7 @@ import (
 
 var memberSummaryType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"id": types.StringType, "email": types.StringType, "status": types.StringType, "roles": idSetOfStrings,
+	"policies": types.SetType{ElemType: types.ObjectType{AttrTypes: policyAttrTypes}}, "user": types.ObjectType{AttrTypes: userAttrTypes},
 }}
 
 func memberSummary(m client.Member) attr.Value {
@@ -25,15 +26,18 @@ func memberSummary(m client.Member) attr.Value {
 	}
 	return types.ObjectValueMust(memberSummaryType.AttrTypes, map[string]attr.Value{
 		"id": types.StringValue(m.ID), "email": types.StringValue(m.Email), "status": types.StringValue(m.Status), "roles": idSetOf(roles),
+		"policies": policiesDataSourceValue(m.Policies), "user": userValue(&m),
 	})
 }
 
 func memberSummaryAttributes() map[string]schema.Attribute {
 	return map[string]schema.Attribute{
-		"id":     schema.StringAttribute{Computed: true, MarkdownDescription: "Member ID."},
-		"email":  schema.StringAttribute{Computed: true, MarkdownDescription: "Email."},
-		"status": schema.StringAttribute{Computed: true, MarkdownDescription: "`pending`, `accepted` or `rejected`."},
-		"roles":  schema.SetAttribute{Computed: true, ElementType: types.StringType, CustomType: idSetOfStrings, MarkdownDescription: "Role IDs."},
+		"id":       schema.StringAttribute{Computed: true, MarkdownDescription: "Member ID."},
+		"email":    schema.StringAttribute{Computed: true, MarkdownDescription: "Email."},
+		"status":   schema.StringAttribute{Computed: true, MarkdownDescription: "`pending`, `accepted` or `rejected`."},
+		"roles":    schema.SetAttribute{Computed: true, ElementType: types.StringType, CustomType: idSetOfStrings, MarkdownDescription: "Role IDs."},
+		"policies": policiesDataSourceAttribute("member"),
+		"user":     userDataSourceAttribute(),
 	}
 }
 

@@ -23,7 +23,10 @@ type catalogEntry struct {
 }
 
 // catalogKind is one of the account's read-only catalogues: what it is called and how it is listed
-// (every page). The data sources and the plan-time ID checks (plan_checks.go) share it.
+// (every page). Its data source (roles_data_source.go, permission_groups_data_source.go,
+// resource_groups_data_source.go, clickhouse_roles_data_source.go: each with its own type) builds
+// its schema with catalogSchema and reads with readCatalog; the plan-time ID checks
+// (plan_checks.go) share the kind.
 type catalogKind struct {
 	typeSuffix string // "roles": the data source is iam_roles
 	noun       string // "role"
@@ -34,27 +37,18 @@ type catalogKind struct {
 	example string
 }
 
-// catalogDataSource serves the account's catalogues (roles, permission groups, resource groups)
-// with lookup by name, so that configurations never hard-code their IDs.
-type catalogDataSource struct {
-	catalogKind
-	dataSourceBase
-}
-
 var catalogItemType = types.ObjectType{AttrTypes: map[string]attr.Type{
 	"id": types.StringType, "name": types.StringType, "description": types.StringType,
 }}
 
-func (d *catalogDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_" + d.typeSuffix
-}
-
-func (d *catalogDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+// catalogSchema is the schema of a catalogue data source: lookup by name, every item, and a map
+// from name to ID.
+func catalogSchema(d catalogKind) schema.Schema {
 	owner, attr, scopeValidator := "account", "account_id", accountIDValidator()
 	if d.organization() {
 		owner, attr, scopeValidator = "organization", "organization_id", organizationIDValidator()
 	}
-	resp.Schema = schema.Schema{
+	return schema.Schema{
 		MarkdownDescription: fmt.Sprintf("Looks up the %s's %ss, %s, so that configurations refer to a %s by name "+
 			"instead of hard-coding its ID. With `name`, exactly one %s must match.", owner, d.noun, d.listingDoc(), d.noun, d.noun),
 		Attributes: map[string]schema.Attribute{
@@ -108,8 +102,9 @@ func (k catalogKind) descriptionDoc() string {
 	return "Description, when the API gives one."
 }
 
-func (d *catalogDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	if d.pd == nil {
+// readCatalog is the Read of a catalogue data source.
+func (b *dataSourceBase) readCatalog(ctx context.Context, d catalogKind, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	if b.pd == nil {
 		return
 	}
 	scopeAttr, owner := "account_id", "account"
@@ -124,14 +119,14 @@ func (d *catalogDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	var accountID string
 	if d.organization() {
-		accountID = d.pd.resolveOrganizationID(own, &resp.Diagnostics)
+		accountID = b.pd.resolveOrganizationID(own, &resp.Diagnostics)
 	} else {
-		accountID = d.pd.resolveAccountID(own, &resp.Diagnostics)
+		accountID = b.pd.resolveAccountID(own, &resp.Diagnostics)
 	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	entries, err := d.list(ctx, d.pd, accountID)
+	entries, err := d.list(ctx, b.pd, accountID)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot list the %ss of %s %s", d.noun, owner, accountID), err)
 		return
@@ -156,7 +151,7 @@ func (d *catalogDataSource) Read(ctx context.Context, req datasource.ReadRequest
 				what = fmt.Sprintf("%d %ss are named", len(matched), d.noun)
 			}
 			resp.Diagnostics.AddAttributeError(path.Root("name"), fmt.Sprintf("%s lookup found %d matches", d.noun, len(matched)),
-				fmt.Sprintf("%s %q in %s %s. Names are exact and case-sensitive. Available: %s.", what, name, owner, accountID, strings.Join(names, ", ")))
+				b.pd.mask(fmt.Sprintf("%s %q in %s %s. Names are exact and case-sensitive. Available: %s.", what, name, owner, accountID, strings.Join(names, ", "))))
 			return
 		}
 		entries = matched

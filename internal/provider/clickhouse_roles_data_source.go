@@ -11,7 +11,21 @@ import (
 // NewClickHouseRolesDataSource is iam_clickhouse_roles: the organization's roles (system and
 // custom), by name, with the same catalogue design (and plan-time cache) as iam_roles.
 func NewClickHouseRolesDataSource() datasource.DataSource {
-	return &catalogDataSource{catalogKind: catalogClickHouseRoles}
+	return &clickhouseRolesDataSource{}
+}
+
+type clickhouseRolesDataSource struct{ dataSourceBase }
+
+func (d *clickhouseRolesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_clickhouse_roles"
+}
+
+func (d *clickhouseRolesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = catalogSchema(catalogClickHouseRoles)
+}
+
+func (d *clickhouseRolesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	d.readCatalog(ctx, catalogClickHouseRoles, req, resp)
 }
 
 var catalogClickHouseRoles = catalogKind{typeSuffix: "clickhouse_roles", noun: "role", owner: "Organization", example: "`ids_by_name[\"Admin\"]`",

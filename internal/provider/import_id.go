@@ -73,11 +73,12 @@ func (id importID) invalid(why string) error {
 		why, id.Raw, strings.Join(id.formats, ", "), part, id.scope.attr)
 }
 
-// importState parses the ID, lets resolve turn the key into the resource ID (looking up an email or
-// a name when needed, returning id.invalid(...) for a key of the wrong shape), and sets id and
-// account_id in state; Read fills in the rest.
+// importState parses the ID (or the import block's identity, ri, read as the same ID), lets resolve
+// turn the key into the resource ID (looking up an email or a name when needed, returning
+// id.invalid(...) for a key of the wrong shape), and sets id, account_id and the identity in state;
+// Read fills in the rest.
 func importState(ctx context.Context, pd *providerData, req resource.ImportStateRequest, resp *resource.ImportStateResponse,
-	formats []string, resolve func(ctx context.Context, id importID) (string, error)) {
+	ri resourceIdentity, formats []string, resolve func(ctx context.Context, id importID) (string, error)) {
 	defaultAccount := ""
 	if pd != nil {
 		if !pd.requireCloudflare(&resp.Diagnostics) {
@@ -85,7 +86,27 @@ func importState(ctx context.Context, pd *providerData, req resource.ImportState
 		}
 		defaultAccount = pd.accountID
 	}
+	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
+		raw, diags := ri.importID(ctx, req.Identity)
+		if resp.Diagnostics.Append(diags...); diags.HasError() {
+			return
+		}
+		req.ID = raw
+		resolveKey := resolve
+		resolve = func(ctx context.Context, id importID) (string, error) {
+			if !id.IsHexID { // an identity names the object by ID, never by name or email
+				return "", fmt.Errorf("the identity's %s must be an ID of 32 lowercase hexadecimal characters; got %q", ri.key, id.Key)
+			}
+			return resolveKey(ctx, id)
+		}
+	}
 	importScopedState(ctx, pd, accountScope, defaultAccount, req, resp, formats, resolve)
+	if !resp.Diagnostics.HasError() {
+		var accountID, id types.String
+		resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("account_id"), &accountID)...)
+		resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("id"), &id)...)
+		resp.Diagnostics.Append(ri.set(ctx, resp.Identity, accountID.ValueString(), id.ValueString())...)
+	}
 }
 
 // importScopedState is importState for any scope; the scope's own credentials are checked by the caller.

@@ -14,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -40,7 +41,10 @@ const (
 	envCHAPIURL      = "CLICKHOUSE_API_URL"
 )
 
-var _ provider.Provider = (*iamProvider)(nil)
+var (
+	_ provider.Provider                  = (*iamProvider)(nil)
+	_ provider.ProviderWithListResources = (*iamProvider)(nil)
+)
 
 type iamProvider struct {
 	version string
@@ -284,6 +288,7 @@ func (p *iamProvider) Configure(ctx context.Context, req provider.ConfigureReque
 	}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 	tflog.Debug(ctx, "configured iam provider", map[string]any{"base_url": cc.BaseURL, "account_id": accountID})
 }
 
@@ -337,7 +342,12 @@ func (p *iamProvider) clickhouseConfig(cfg providerModel, cc client.Config, diag
 
 func (p *iamProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{NewAccountMemberResource, NewUserGroupResource, NewUserGroupMembershipResource,
-		NewClickHouseOrganizationMemberResource}
+		NewClickHouseOrganizationMemberResource, NewAccountMembersResource}
+}
+
+// ListResources are the `list` blocks of `terraform query` (Terraform 1.14+): one per resource.
+func (p *iamProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{NewAccountMemberListResource, NewUserGroupListResource, NewUserGroupMembershipListResource}
 }
 
 func (p *iamProvider) DataSources(_ context.Context) []func() datasource.DataSource {

@@ -20,6 +20,8 @@ type providerData struct {
 	client    *client.Client // Cloudflare-shaped account API
 	accountID string         // provider default, may be empty
 	cache     *readCache
+	plans     planRegistry // what this run's plans claim, to catch resources that contradict each other
+	owners    memberOwners // which resource types plan each person, to warn of a person managed twice
 	// catalogChecks turns the plan-time catalogue ID checks on (the catalog_checks setting).
 	catalogChecks bool
 
@@ -134,7 +136,7 @@ func modifyPlanScope(ctx context.Context, configured bool, attr, def, missing st
 	}
 	if !configured || def == "" {
 		if !state.IsNull() { // provider not configured yet or no default: keep what we manage
-			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), state)...)
+			setPlanAttribute(ctx, resp, path.Root(attr), state)
 			return
 		}
 		if configured {
@@ -142,8 +144,35 @@ func modifyPlanScope(ctx context.Context, configured bool, attr, def, missing st
 		}
 		return
 	}
-	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(attr), types.StringValue(def))...)
+	setPlanAttribute(ctx, resp, path.Root(attr), types.StringValue(def))
 	if !state.IsNull() && state.ValueString() != def {
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root(attr))
 	}
+}
+
+// mask hides the configured credentials in text built from what an API sent (names, emails) that
+// is not an error of the client (those are masked already): a lying server cannot get a token
+// printed through a diagnostic either.
+func (pd *providerData) mask(s string) string {
+	if pd == nil {
+		return s
+	}
+	if pd.client != nil {
+		s = pd.client.Mask(s)
+	}
+	if pd.clickhouse != nil {
+		s = pd.clickhouse.Mask(s)
+	}
+	return s
+}
+
+// setPlanAttribute sets a string attribute of the plan unless it already holds v (as it does in
+// every plan of an unchanged resource): reading one attribute costs much less than the framework's
+// write of one, which converts and checks the whole plan again.
+func setPlanAttribute(ctx context.Context, resp *resource.ModifyPlanResponse, p path.Path, v types.String) {
+	var current types.String
+	if diags := resp.Plan.GetAttribute(ctx, p, &current); !diags.HasError() && current.Equal(v) {
+		return
+	}
+	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, p, v)...)
 }

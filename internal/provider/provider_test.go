@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -32,6 +33,14 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 		_ = os.Setenv("TF_ACC_TERRAFORM_PATH", tf)
+	}
+	// OpenTofu reads `provider "iam"` as registry.opentofu.org/hashicorp/iam: the in-process provider
+	// is announced under that address instead of terraform-plugin-testing's registry.terraform.io.
+	if tf := os.Getenv("TF_ACC_TERRAFORM_PATH"); tf != "" && os.Getenv("TF_ACC_PROVIDER_HOST") == "" {
+		if out, err := exec.Command(tf, "version").Output(); err == nil && strings.HasPrefix(string(out), "OpenTofu") { // #nosec G204 -- the CLI under test
+			_ = os.Setenv("TF_ACC_PROVIDER_HOST", "registry.opentofu.org")
+			_ = os.Setenv("TF_ACC_PROVIDER_NAMESPACE", "hashicorp")
+		}
 	}
 	_ = os.Setenv("CHECKPOINT_DISABLE", "1")
 	os.Exit(m.Run())

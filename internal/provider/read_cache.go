@@ -110,6 +110,14 @@ func (c *readCache) Group(ctx context.Context, cl *client.Client, accountID, gro
 		})
 }
 
+// AllMembers returns every member of the account (by ID) from one paged listing per run, shared
+// with the refreshes of iam_account_member; a failed or partial listing is an error.
+func (c *readCache) AllMembers(ctx context.Context, cl *client.Client, accountID string) (map[string]client.Member, error) {
+	return c.members.all(ctx, accountID, func() ([]client.Member, error) {
+		return client.Collect(cl.Members.List(ctx, accountID, client.MemberListOptions{}))
+	})
+}
+
 // InvalidateMembers must be called after every write to the account's members.
 func (c *readCache) InvalidateMembers(accountID string) { c.members.invalidate(accountID) }
 
@@ -197,7 +205,8 @@ func (c *loadOnce[V]) get(ctx context.Context, key string, load func() (V, error
 			var zero V
 			return zero, res.Err
 		}
-		return res.Val.(V), nil
+		v, _ := res.Val.(V) // load returns a V
+		return v, nil
 	case <-ctx.Done():
 		var zero V
 		return zero, ctx.Err()

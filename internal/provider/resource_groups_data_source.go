@@ -11,7 +11,21 @@ import (
 // NewResourceGroupsDataSource is the iam_resource_groups data source: the account's IAM resource
 // groups (what a policy's permissions apply to), by name.
 func NewResourceGroupsDataSource() datasource.DataSource {
-	return &catalogDataSource{catalogKind: catalogResourceGroups}
+	return &resourceGroupsDataSource{}
+}
+
+type resourceGroupsDataSource struct{ dataSourceBase }
+
+func (d *resourceGroupsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_resource_groups"
+}
+
+func (d *resourceGroupsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = catalogSchema(catalogResourceGroups)
+}
+
+func (d *resourceGroupsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	d.readCatalog(ctx, catalogResourceGroups, req, resp)
 }
 
 var catalogResourceGroups = catalogKind{typeSuffix: "resource_groups", noun: "resource group", example: "`ids_by_name[\"com.cloudflare.api.account.<account_id>\"]` (the group that covers the whole account)",

@@ -23,6 +23,7 @@ import (
 var (
 	_ resource.ResourceWithImportState = (*membershipResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*membershipResource)(nil)
+	_ resource.ResourceWithIdentity    = (*membershipResource)(nil)
 )
 
 // NewUserGroupMembershipResource is the iam_user_group_membership resource.
@@ -97,6 +98,10 @@ func (r *membershipResource) Schema(_ context.Context, _ resource.SchemaRequest,
 	}
 }
 
+func (r *membershipResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = membershipIdentity.schema()
+}
+
 func (r *membershipResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.pd = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
@@ -114,14 +119,16 @@ func (r *membershipResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if !planned.IsUnknown() {
 		r.pd.checkMembersExist(ctx, accountID, newIDs(knownStrings(planned), knownStrings(prior)), &resp.Diagnostics)
 	}
-	var groupID types.String
+	var groupID, priorGroupID types.String
 	var exclusive, priorExclusive types.Bool
 	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("user_group_id"), &groupID)...)
 	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("exclusive"), &exclusive)...)
 	isNew := req.State.Raw.IsNull()
 	if !isNew {
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("exclusive"), &priorExclusive)...)
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("user_group_id"), &priorGroupID)...)
 	}
+	unchanged := !isNew && planned.Equal(prior) && exclusive.Equal(priorExclusive) && groupID.Equal(priorGroupID)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -130,6 +137,16 @@ func (r *membershipResource) ModifyPlan(ctx context.Context, req resource.Modify
 	// managed (a new exclusive membership, or exclusive turned on); a new additive membership only
 	// checks that the group exists.
 	gid := groupID.ValueString()
+	if !groupID.IsUnknown() && !exclusive.IsUnknown() {
+		if other := r.pd.plans.claimGroup(accountID, gid, exclusive.ValueBool(), knownStrings(planned)); other != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("exclusive"), "Conflicting User Group Memberships",
+				fmt.Sprintf("User group %s is managed by this iam_user_group_membership (exclusive = %t) and by another one in this "+
+					"configuration (%s). The exclusive one removes the other's members on every apply and the other adds them back, "+
+					"so they would never converge. Manage the group with one exclusive membership, or set exclusive = false on every "+
+					"membership of the group.", gid, exclusive.ValueBool(), other))
+			return
+		}
+	}
 	var live []client.GroupMember
 	if !groupID.IsUnknown() && !groupID.IsNull() && !r.pd.cache.Created(gid) {
 		switch {
@@ -147,7 +164,7 @@ func (r *membershipResource) ModifyPlan(ctx context.Context, req resource.Modify
 			}
 		}
 	}
-	r.planRemovals(ctx, req, resp, accountID, gid, exclusive, live, planned, prior)
+	r.planRemovals(ctx, req, resp, accountID, gid, exclusive, live, planned, prior, unchanged)
 }
 
 // memberIDs reads a set of member IDs, sorted.
@@ -213,6 +230,7 @@ func (r *membershipResource) Create(ctx context.Context, req resource.CreateRequ
 	plan.ID = types.StringValue(groupID)
 	plan.AccountID = types.StringValue(accountID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(membershipIdentity.set(ctx, resp.Identity, accountID, groupID)...)
 }
 
 func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -226,6 +244,8 @@ func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest,
 	if groupID == "" { // after import only id is known
 		groupID = state.ID.ValueString()
 	}
+	// The identity is set before the read: the framework wants one even when the group is gone.
+	resp.Diagnostics.Append(membershipIdentity.set(ctx, resp.Identity, accountID, groupID)...)
 	members, repeated, err := r.readMembers(ctx, accountID, groupID)
 	if errors.Is(err, errGroupGone) {
 		resp.State.RemoveResource(ctx)
@@ -240,19 +260,20 @@ func (r *membershipResource) Read(ctx context.Context, req resource.ReadRequest,
 	for _, m := range members {
 		remote = append(remote, m.ID)
 	}
-	if state.Exclusive.IsNull() {
-		state.Exclusive = types.BoolValue(true)
+	refreshed := state
+	if refreshed.Exclusive.IsNull() {
+		refreshed.Exclusive = types.BoolValue(true)
 	}
-	if !state.Exclusive.ValueBool() { // additive: only what this resource manages
-		prior := memberIDs(ctx, state.Members, &resp.Diagnostics)
-		remote = slices.DeleteFunc(remote, func(id string) bool { return !slices.Contains(prior, id) })
+	if !refreshed.Exclusive.ValueBool() { // additive: only what this resource manages
+		prior := idLookup(knownStrings(state.Members))
+		remote = slices.DeleteFunc(remote, func(id string) bool { return !prior[id] })
 	}
-	state.ID = types.StringValue(groupID)
-	state.UserGroupID = types.StringValue(groupID)
-	state.AccountID = types.StringValue(accountID)
-	state.Members = idSetOf(remote)
-	state.ToRemove = idSetOf(nil).SetValue // names what one plan removes; cleared once read back
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	refreshed.ID = types.StringValue(groupID)
+	refreshed.UserGroupID = types.StringValue(groupID)
+	refreshed.AccountID = types.StringValue(accountID)
+	refreshed.Members = idSetOf(remote)
+	refreshed.ToRemove = idSetOf(nil).SetValue // names what one plan removes; cleared once read back
+	setStateIfChanged(ctx, &resp.State, &state, &refreshed, &resp.Diagnostics)
 }
 
 // errGroupGone is readMembers' answer when the group itself no longer exists.
@@ -304,6 +325,7 @@ func (r *membershipResource) Update(ctx context.Context, req resource.UpdateRequ
 	}
 	plan.ID = types.StringValue(groupID)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(membershipIdentity.set(ctx, resp.Identity, accountID, groupID)...)
 }
 
 // Delete empties the group when exclusive; in additive mode it removes only its own members.
@@ -316,6 +338,12 @@ func (r *membershipResource) Delete(ctx context.Context, req resource.DeleteRequ
 		return
 	}
 	groupID := state.UserGroupID.ValueString()
+	if state.Exclusive.ValueBool() { // emptying the group must not take out members the destroy plan did not show
+		r.checkNoUnplannedRemoval(ctx, accountID, groupID, prior, nil, idSetOf(nil).SetValue, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	err := r.write(ctx, accountID, groupID, state.Exclusive.ValueBool(), prior, []string{})
 	if err != nil && !errors.Is(err, client.ErrNotFound) {
 		addAPIError(&resp.Diagnostics, "Cannot remove the members of user group "+groupID, err)
@@ -324,7 +352,7 @@ func (r *membershipResource) Delete(ctx context.Context, req resource.DeleteRequ
 
 // ImportState takes <account_id>/<user_group_id>; the imported resource is exclusive.
 func (r *membershipResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importState(ctx, r.pd, req, resp, []string{"<account_id>/<user_group_id>"}, func(_ context.Context, id importID) (string, error) {
+	importState(ctx, r.pd, req, resp, membershipIdentity, []string{"<account_id>/<user_group_id>"}, func(_ context.Context, id importID) (string, error) {
 		if !id.IsHexID {
 			return "", id.invalid("the user group ID must be 32 lowercase hexadecimal characters")
 		}

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -23,6 +22,7 @@ import (
 var (
 	_ resource.ResourceWithImportState = (*userGroupResource)(nil)
 	_ resource.ResourceWithModifyPlan  = (*userGroupResource)(nil)
+	_ resource.ResourceWithIdentity    = (*userGroupResource)(nil)
 )
 
 // NewUserGroupResource is the iam_user_group resource.
@@ -65,9 +65,9 @@ func (r *userGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the group, unique in the account. Renaming updates the group in place.",
+				MarkdownDescription: "Name of the group, unique in the account: 1 to 255 characters (letters, not bytes), not only spaces. Renaming updates the group in place.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.LengthAtMost(255)},
+				Validators:          groupNameValidators(),
 			},
 			"policies": policiesSchema("the group's members"),
 			"created_on": schema.StringAttribute{
@@ -81,6 +81,10 @@ func (r *userGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 			},
 		},
 	}
+}
+
+func (r *userGroupResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = groupIdentity.schema()
 }
 
 func (r *userGroupResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -128,6 +132,7 @@ func (r *userGroupResource) Create(ctx context.Context, req resource.CreateReque
 	r.pd.cache.presence.note(accountID, false, g.Name, g.ID)
 	plan.apply(accountID, g)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(groupIdentity.set(ctx, resp.Identity, accountID, g.ID)...)
 }
 
 func (r *userGroupResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -137,6 +142,8 @@ func (r *userGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The identity is set before the read: the framework wants one even when the group is gone.
+	resp.Diagnostics.Append(groupIdentity.set(ctx, resp.Identity, accountID, state.ID.ValueString())...)
 	g, err := r.pd.cache.Group(ctx, r.pd.client, accountID, state.ID.ValueString())
 	if errors.Is(err, client.ErrNotFound) {
 		resp.State.RemoveResource(ctx)
@@ -146,8 +153,9 @@ func (r *userGroupResource) Read(ctx context.Context, req resource.ReadRequest, 
 		addAPIError(&resp.Diagnostics, "Cannot read user group "+state.ID.ValueString(), err)
 		return
 	}
-	state.apply(accountID, g)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	refreshed := state
+	refreshed.apply(accountID, g)
+	setStateIfChanged(ctx, &resp.State, &state, &refreshed, &resp.Diagnostics)
 }
 
 func (r *userGroupResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -179,6 +187,7 @@ func (r *userGroupResource) Update(ctx context.Context, req resource.UpdateReque
 	}
 	plan.apply(accountID, g)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(groupIdentity.set(ctx, resp.Identity, accountID, g.ID)...)
 }
 
 func (r *userGroupResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -200,7 +209,7 @@ func (r *userGroupResource) Delete(ctx context.Context, req resource.DeleteReque
 
 // ImportState accepts the group's ID or its exact name.
 func (r *userGroupResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	importState(ctx, r.pd, req, resp, userGroupImportFormats, func(ctx context.Context, id importID) (string, error) {
+	importState(ctx, r.pd, req, resp, groupIdentity, userGroupImportFormats, func(ctx context.Context, id importID) (string, error) {
 		if id.IsHexID {
 			return id.Key, nil
 		}

@@ -28,9 +28,14 @@ func TestAccImportAllGroups(t *testing.T) {
 	config := env.ProviderConfig() + `
 data "iam_user_groups" "existing" {}
 
+# A map, not the list itself: OpenTofu's import for_each takes a map or a set.
+locals {
+  existing = { for i, g in data.iam_user_groups.existing.groups : g.name => { index = i, id = g.id } }
+}
+
 import {
-  for_each = data.iam_user_groups.existing.groups
-  to       = iam_user_group.adopted[each.key]
+  for_each = local.existing
+  to       = iam_user_group.adopted[each.value.index]
   id       = each.value.id
 }
 
@@ -112,7 +117,8 @@ data "iam_user_group" "ops" {
 }
 data "iam_account_member" "pat" {
   email = "pat@example.com"
-}`,
+}
+data "iam_account_members" "all" {}`,
 			Check: resource.ComposeAggregateTestCheckFunc(
 				resource.TestCheckResourceAttr("data.iam_user_group.ops", "policies.#", "1"),
 				resource.TestCheckTypeSetElemNestedAttrs("data.iam_user_group.ops", "policies.*", map[string]string{"access": "allow"}),
@@ -121,6 +127,8 @@ data "iam_account_member" "pat" {
 				resource.TestCheckTypeSetElemAttr("data.iam_account_member.pat", "policies.0.resource_groups.*", rg),
 				resource.TestCheckResourceAttr("data.iam_account_member.pat", "user.email", "pat@example.com"),
 				resource.TestCheckResourceAttrSet("data.iam_account_member.pat", "user.id"),
+				resource.TestCheckResourceAttr("data.iam_account_members.all", "members.0.policies.#", "1"),
+				resource.TestCheckResourceAttr("data.iam_account_members.all", "members.0.user.email", "pat@example.com"),
 			),
 		}},
 	})
