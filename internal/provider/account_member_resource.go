@@ -210,11 +210,11 @@ func (r *accountMemberResource) warnManagedTwice(ctx context.Context, resp *reso
 	if r.pd == nil || resp.Diagnostics.HasError() || email.IsUnknown() || email.IsNull() || accountID == "" {
 		return
 	}
-	if r.pd.owners.claim(accountID, email.ValueString(), singleMemberType) != "" {
+	if r.pd.plans.claim(accountID, email.ValueString(), singleMemberType) != "" {
 		resp.Diagnostics.AddAttributeWarning(path.Root("email"), "Account Member Managed Twice",
 			managedTwiceDetail(accountID, []string{email.ValueString()}))
 	}
-	if r.pd.owners.outsideExclusive(accountID, email.ValueString()) {
+	if r.pd.plans.outsideExclusive(accountID, email.ValueString()) {
 		resp.Diagnostics.AddAttributeWarning(path.Root("email"), "Account Member Outside An Exclusive iam_account_members",
 			outsideExclusiveDetail(accountID, []string{email.ValueString()}))
 	}

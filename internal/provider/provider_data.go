@@ -21,7 +21,6 @@ type providerData struct {
 	accountID string         // provider default, may be empty
 	cache     *readCache
 	plans     planRegistry // what this run's plans claim, to catch resources that contradict each other
-	owners    memberOwners // which resource types plan each person, to warn of a person managed twice
 	// catalogChecks turns the plan-time catalogue ID checks on (the catalog_checks setting).
 	catalogChecks bool
 
