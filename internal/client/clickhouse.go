@@ -39,6 +39,9 @@ type ClickHouse struct {
 
 // NewClickHouse validates cfg and builds a client.
 func NewClickHouse(cfg ClickHouseConfig) (*ClickHouse, error) {
+	// Trimmed as the Cloudflare credentials are (see New): basic auth would carry a trailing newline
+	// into the encoded header, a 401 on every request.
+	cfg.KeyID, cfg.KeySecret = strings.TrimSpace(cfg.KeyID), strings.TrimSpace(cfg.KeySecret)
 	if cfg.KeyID == "" || cfg.KeySecret == "" {
 		return nil, errors.New("ClickHouse credentials missing: set the API key ID and its secret")
 	}
@@ -64,6 +67,9 @@ func NewClickHouse(cfg ClickHouseConfig) (*ClickHouse, error) {
 
 // Stats returns the counters so far.
 func (ch *ClickHouse) Stats() Stats { return ch.c.Stats() }
+
+// Mask hides the configured key secret (and any piece of it at least 8 characters long) in s.
+func (ch *ClickHouse) Mask(s string) string { return ch.c.Mask(s) }
 
 // BaseURL is the API base URL in use.
 func (ch *ClickHouse) BaseURL() string { return ch.c.BaseURL() }

@@ -100,7 +100,7 @@ func (r *membershipResource) planRemovals(ctx context.Context, req resource.Modi
 			"group's whole membership; `members_to_remove` lists them. To keep them, add their IDs to `members`, " +
 			"or set `exclusive = false` to manage only the listed members."
 	}
-	resp.Diagnostics.AddAttributeWarning(path.Root("members"), "User Group Members Will Be Removed", detail)
+	resp.Diagnostics.AddAttributeWarning(path.Root("members"), "User Group Members Will Be Removed", r.pd.mask(detail))
 }
 
 // memberName is a member's email, or its ID when the API did not give the email.
@@ -140,9 +140,14 @@ func addGroupNotFound(diags *diag.Diagnostics, accountID, groupID string) {
 // else's change. Members who left the group since the plan are no conflict: most often they are
 // people this same apply removed from the account (terraform destroys a member before it updates
 // the memberships that listed it), and the write of the planned set is what the plan showed either
-// way. One paged read per changed membership buys "never a silent removal".
+// way. The same holds for a destroy, which empties the group: a saved destroy plan (or one made with
+// -refresh=false) names only the members in the state. One paged read per changed or destroyed
+// exclusive membership buys "never a silent removal".
 func (r *membershipResource) checkNoUnplannedRemoval(ctx context.Context, accountID, groupID string, prior, planned []string, named types.Set, diags *diag.Diagnostics) {
 	members, err := r.pd.client.GroupMembers.ListAll(ctx, accountID, groupID)
+	if errors.Is(err, client.ErrNotFound) {
+		return // the group is gone: nobody can be removed from it (the write that follows says so)
+	}
 	if err != nil {
 		addUpdateError(diags, "Cannot read the members of user group "+groupID, err)
 		return

@@ -150,6 +150,22 @@ func modifyPlanScope(ctx context.Context, configured bool, attr, def, missing st
 	}
 }
 
+// mask hides the configured credentials in text built from what an API sent (names, emails) that
+// is not an error of the client (those are masked already): a lying server cannot get a token
+// printed through a diagnostic either.
+func (pd *providerData) mask(s string) string {
+	if pd == nil {
+		return s
+	}
+	if pd.client != nil {
+		s = pd.client.Mask(s)
+	}
+	if pd.clickhouse != nil {
+		s = pd.clickhouse.Mask(s)
+	}
+	return s
+}
+
 // setPlanAttribute sets a string attribute of the plan unless it already holds v (as it does in
 // every plan of an unchanged resource): reading one attribute costs much less than the framework's
 // write of one, which converts and checks the whole plan again.

@@ -338,6 +338,12 @@ func (r *membershipResource) Delete(ctx context.Context, req resource.DeleteRequ
 		return
 	}
 	groupID := state.UserGroupID.ValueString()
+	if state.Exclusive.ValueBool() { // emptying the group must not take out members the destroy plan did not show
+		r.checkNoUnplannedRemoval(ctx, accountID, groupID, prior, nil, idSetOf(nil).SetValue, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	err := r.write(ctx, accountID, groupID, state.Exclusive.ValueBool(), prior, []string{})
 	if err != nil && !errors.Is(err, client.ErrNotFound) {
 		addAPIError(&resp.Diagnostics, "Cannot remove the members of user group "+groupID, err)
