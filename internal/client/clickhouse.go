@@ -68,6 +68,9 @@ func NewClickHouse(cfg ClickHouseConfig) (*ClickHouse, error) {
 // Stats returns the counters so far.
 func (ch *ClickHouse) Stats() Stats { return ch.c.Stats() }
 
+// Mask hides the configured key secret (and any piece of it at least 8 characters long) in s.
+func (ch *ClickHouse) Mask(s string) string { return ch.c.Mask(s) }
+
 // BaseURL is the API base URL in use.
 func (ch *ClickHouse) BaseURL() string { return ch.c.BaseURL() }
 

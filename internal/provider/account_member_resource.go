@@ -134,11 +134,14 @@ func (r *accountMemberResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
 		return
 	}
-	r.checkEmailUnique(ctx, req, resp)
+	var email types.String
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("email"), &email)...)
+	accountID := plannedAccountID(ctx, resp)
+	r.checkEmailUnique(accountID, email, resp)
 	if !r.replaceDeadInvitation(ctx, req, resp) {
 		r.checkStatusChange(ctx, req, resp)
 	}
-	r.warnManagedTwice(ctx, resp)
+	r.warnManagedTwice(accountID, email, resp)
 	planned, prior := setAttrs[idSet](ctx, req, "roles", &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() && !planned.IsUnknown() {
 		r.pd.checkCatalogIDs(ctx, plannedAccountID(ctx, resp), catalogRoles, path.Root("roles"),
@@ -150,14 +153,8 @@ func (r *accountMemberResource) ModifyPlan(ctx context.Context, req resource.Mod
 // checkEmailUnique fails the plan of a member whose email another member of this configuration
 // has in another letter case: the API compares emails without regard to case, so the second create
 // would fail half-way through the apply.
-func (r *accountMemberResource) checkEmailUnique(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.pd == nil || resp.Diagnostics.HasError() {
-		return
-	}
-	var email types.String
-	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("email"), &email)...)
-	accountID := plannedAccountID(ctx, resp)
-	if resp.Diagnostics.HasError() || email.IsUnknown() || email.IsNull() || accountID == "" {
+func (r *accountMemberResource) checkEmailUnique(accountID string, email types.String, resp *resource.ModifyPlanResponse) {
+	if r.pd == nil || resp.Diagnostics.HasError() || email.IsUnknown() || email.IsNull() || accountID == "" {
 		return
 	}
 	if other := r.pd.plans.claimEmail(accountID, email.ValueString()); other != "" {
@@ -178,12 +175,14 @@ func (r *accountMemberResource) replaceDeadInvitation(ctx context.Context, req r
 	if req.State.Raw.IsNull() || resp.Diagnostics.HasError() {
 		return false
 	}
-	var config, state types.String
-	var email types.String
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("status"), &config)...)
+	var config, state, email types.String
 	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("status"), &state)...)
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("email"), &email)...)
 	if resp.Diagnostics.HasError() || state.IsNull() || state.IsUnknown() || slices.Contains([]string{"pending", "accepted"}, state.ValueString()) {
+		return false // the usual case reads one attribute
+	}
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("status"), &config)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("email"), &email)...)
+	if resp.Diagnostics.HasError() {
 		return false
 	}
 	if config.IsNull() || config.IsUnknown() {
@@ -203,18 +202,15 @@ func (r *accountMemberResource) replaceDeadInvitation(ctx context.Context, req r
 }
 
 // warnManagedTwice warns when an iam_account_members of the same configuration manages this person too.
-func (r *accountMemberResource) warnManagedTwice(ctx context.Context, resp *resource.ModifyPlanResponse) {
-	var email types.String
-	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("email"), &email)...)
-	accountID := plannedAccountID(ctx, resp)
+func (r *accountMemberResource) warnManagedTwice(accountID string, email types.String, resp *resource.ModifyPlanResponse) {
 	if r.pd == nil || resp.Diagnostics.HasError() || email.IsUnknown() || email.IsNull() || accountID == "" {
 		return
 	}
-	if r.pd.owners.claim(accountID, email.ValueString(), singleMemberType) != "" {
+	if r.pd.plans.claim(accountID, email.ValueString(), singleMemberType) != "" {
 		resp.Diagnostics.AddAttributeWarning(path.Root("email"), "Account Member Managed Twice",
 			managedTwiceDetail(accountID, []string{email.ValueString()}))
 	}
-	if r.pd.owners.outsideExclusive(accountID, email.ValueString()) {
+	if r.pd.plans.outsideExclusive(accountID, email.ValueString()) {
 		resp.Diagnostics.AddAttributeWarning(path.Root("email"), "Account Member Outside An Exclusive iam_account_members",
 			outsideExclusiveDetail(accountID, []string{email.ValueString()}))
 	}

@@ -351,7 +351,7 @@ func uniqueStrings(s []string) []string {
 func (r *accountMembersResource) claimEmails(accountID string, exclusive bool, planned map[string]bulkMember, diags *diag.Diagnostics) {
 	var shared []string
 	for key := range planned {
-		if r.pd.owners.claim(accountID, key, "iam_account_members") != "" {
+		if r.pd.plans.claim(accountID, key, "iam_account_members") != "" {
 			shared = append(shared, key)
 		}
 	}
@@ -360,7 +360,7 @@ func (r *accountMembersResource) claimEmails(accountID string, exclusive bool, p
 		diags.AddAttributeWarning(path.Root("members"), "Account Member Managed Twice", managedTwiceDetail(accountID, shared))
 	}
 	if exclusive {
-		if outside := r.pd.owners.claimExclusive(accountID, byEmail(planned)); len(outside) > 0 {
+		if outside := r.pd.plans.claimExclusive(accountID, byEmail(planned)); len(outside) > 0 {
 			sort.Strings(outside)
 			diags.AddAttributeWarning(path.Root("members"), "Account Member Outside An Exclusive iam_account_members",
 				outsideExclusiveDetail(accountID, outside))

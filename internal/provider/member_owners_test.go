@@ -2,8 +2,8 @@ package provider
 
 import "testing"
 
-func TestMemberOwners(t *testing.T) {
-	var o memberOwners
+func TestPlanRegistryMemberOwners(t *testing.T) {
+	var o planRegistry
 	const acct = "0123456789abcdef0123456789abcdef"
 	if other := o.claim(acct, "Jane@example.com", "iam_account_members"); other != "" {
 		t.Fatalf("first claim: conflict with %q", other)

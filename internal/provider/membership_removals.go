@@ -100,7 +100,7 @@ func (r *membershipResource) planRemovals(ctx context.Context, req resource.Modi
 			"group's whole membership; `members_to_remove` lists them. To keep them, add their IDs to `members`, " +
 			"or set `exclusive = false` to manage only the listed members."
 	}
-	resp.Diagnostics.AddAttributeWarning(path.Root("members"), "User Group Members Will Be Removed", detail)
+	resp.Diagnostics.AddAttributeWarning(path.Root("members"), "User Group Members Will Be Removed", r.pd.mask(detail))
 }
 
 // memberName is a member's email, or its ID when the API did not give the email.

@@ -19,6 +19,11 @@ type planRegistry struct {
 	mu     sync.Mutex
 	emails map[string]string          // account/lowercase email -> the first spelling planned
 	groups map[string]map[bool]string // account/group ID -> exclusive -> description of the first membership planned so
+
+	// Which resource types plan each person, and the maps of exclusive iam_account_members
+	// (member_owners.go): a person in an iam_account_member and an iam_account_members.
+	owners    map[string]map[string]bool // account/lowercase email -> resource types that plan the person
+	exclusive map[string]map[string]bool // account -> lowercase emails of an exclusive iam_account_members
 }
 
 // claimEmail records that a member with this email is planned in the account, and returns the
