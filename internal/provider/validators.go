@@ -90,7 +90,7 @@ func checkBaseURL(s string) string {
 		return fmt.Sprintf("must be an absolute URL such as \"https://api.cloudflare.com/client/v4\"; got %q", s)
 	}
 	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return fmt.Sprintf("must not carry a query, fragment or user info; got %q", s)
+		return fmt.Sprintf("must not carry a query, fragment or user info; got %q", u.Redacted()) // never a password
 	}
 	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
 		return fmt.Sprintf("must use https; plain http is accepted only for a loopback host such as 127.0.0.1 (a local emulator); got %q", s)
