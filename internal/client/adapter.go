@@ -92,7 +92,7 @@ func (clickhouseAPI) decode(method, path string, resp *http.Response, raw []byte
 	var env clickhouseEnvelope
 	if err := json.Unmarshal(raw, &env); err != nil || (env.Status == nil && env.Error == nil && env.Result == nil) {
 		if resp.StatusCode >= 400 {
-			return nil, &APIError{StatusCode: resp.StatusCode, Method: method, Path: path, RetryAfter: retryAfter(resp)}
+			return nil, &APIError{StatusCode: resp.StatusCode, Method: method, Path: path, RetryAfter: retryAfter(resp), ClickHouse: true}
 		}
 		return nil, fmt.Errorf("%s %s: HTTP %d answered with something that is not the API's JSON envelope: %q",
 			method, path, resp.StatusCode, snippet(raw))
@@ -115,7 +115,7 @@ func (clickhouseAPI) decode(method, path string, resp *http.Response, raw []byte
 		// The API has no error codes: a 404 in its own envelope is its "this object does not exist"
 		// (a proxy's page or another host's answer is not the envelope, and stays ErrMisrouted).
 		return nil, &APIError{StatusCode: status, Method: method, Path: path, Errors: []ErrorDetail{{Message: msg}}, RetryAfter: retryAfter(resp),
-			ObjectGone: status == http.StatusNotFound}
+			ObjectGone: status == http.StatusNotFound, ClickHouse: true}
 	}
 	if out != nil && len(env.Result) > 0 && string(env.Result) != "null" {
 		if err := json.Unmarshal(env.Result, out); err != nil {

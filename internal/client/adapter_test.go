@@ -112,3 +112,28 @@ func TestClickHouseSecretsMasked(t *testing.T) {
 		t.Fatalf("the secret appears in the logs:\n%s", buf.String())
 	}
 }
+
+// A ClickHouse key read from a file or a secret store (CLICKHOUSE_TOKEN_SECRET="$(cat key)") often
+// ends with a newline. Basic auth encodes it into the header, so it is not an invalid header but a
+// 401 on every request: the key ID and secret are trimmed as the Cloudflare token is.
+func TestClickHouseCredentialsTrimmed(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if id, secret, _ := r.BasicAuth(); id != "key-id" || secret != "the-secret-81f3" {
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = w.Write([]byte(`{"status":401,"requestId":"r","error":"Authentication failed"}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"status":200,"requestId":"r","result":[]}`))
+	}))
+	t.Cleanup(ts.Close)
+	ch, err := NewClickHouse(ClickHouseConfig{Config: Config{BaseURL: ts.URL, RequestsPerSecond: 1000}, KeyID: " key-id\n", KeySecret: "the-secret-81f3\r\n"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Collect(ch.Roles.List(context.Background(), "org")); err != nil {
+		t.Fatalf("a key with a trailing newline: %v", err)
+	}
+	if _, err := NewClickHouse(ClickHouseConfig{KeyID: "key-id", KeySecret: " \n"}); err == nil {
+		t.Error("NewClickHouse with a secret of only whitespace succeeded")
+	}
+}

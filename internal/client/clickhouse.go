@@ -39,6 +39,9 @@ type ClickHouse struct {
 
 // NewClickHouse validates cfg and builds a client.
 func NewClickHouse(cfg ClickHouseConfig) (*ClickHouse, error) {
+	// Trimmed as the Cloudflare credentials are (see New): basic auth would carry a trailing newline
+	// into the encoded header, a 401 on every request.
+	cfg.KeyID, cfg.KeySecret = strings.TrimSpace(cfg.KeyID), strings.TrimSpace(cfg.KeySecret)
 	if cfg.KeyID == "" || cfg.KeySecret == "" {
 		return nil, errors.New("ClickHouse credentials missing: set the API key ID and its secret")
 	}
@@ -64,6 +67,9 @@ func NewClickHouse(cfg ClickHouseConfig) (*ClickHouse, error) {
 
 // Stats returns the counters so far.
 func (ch *ClickHouse) Stats() Stats { return ch.c.Stats() }
+
+// Mask hides the configured key secret (and any piece of it at least 8 characters long) in s.
+func (ch *ClickHouse) Mask(s string) string { return ch.c.Mask(s) }
 
 // BaseURL is the API base URL in use.
 func (ch *ClickHouse) BaseURL() string { return ch.c.BaseURL() }
@@ -130,7 +136,11 @@ func orgPath(orgID, rest string) string {
 func listOnce[T any](ctx context.Context, c *Client, path string) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var items []T
-		if _, err := c.do(ctx, http.MethodGet, path, nil, nil, &items); err != nil {
+		_, err := c.do(ctx, http.MethodGet, path, nil, nil, &items)
+		if err == nil && items == nil { // not a list: taken as an empty one, every member would drop from the state
+			err = &listingError{Path: path, Page: 1, Reason: "the result is null or missing, not a list"}
+		}
+		if err != nil {
 			var zero T
 			yield(zero, err)
 			return

@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -370,6 +371,13 @@ func (c *Client) doUnmasked(ctx context.Context, method, path string, query url.
 	if errors.As(err, &apiErr) && apiErr.RetryAfter > c.cfg.MaxRetryWait {
 		return nil, &retryWaitTooLongError{APIError: apiErr, Limit: c.cfg.MaxRetryWait}
 	}
+	if err == nil && method == http.MethodGet && emptyObject(out) {
+		// A success without the object (result null, missing or {}; a proxy damaging the answer) is
+		// not the object with every field empty: taken as one, a refresh would blank it in the state.
+		return nil, fmt.Errorf("%s %s: HTTP %d answered success without the object (the result is null, missing or empty). "+
+			"Nothing was taken from it; run again, and if it persists the API or a proxy in front of it is not answering correctly",
+			method, path, resp.StatusCode)
+	}
 	if err != nil && !errors.As(err, &apiErr) && method != http.MethodGet && resp.StatusCode < 300 {
 		// A success whose body cannot be read (truncated, not JSON): the write may have been applied.
 		return nil, &ambiguousError{Method: method, Path: path, Err: err}
@@ -410,6 +418,14 @@ func decodeEnvelope(method, path string, resp *http.Response, raw []byte, out an
 		}
 	}
 	return env.ResultInfo, nil
+}
+
+// emptyObject reports whether out points at a struct that decoding left zero: every object of the
+// APIs has an ID, so a zero one means the answer had no object. Lists (slices) are checked by the
+// listing code, which knows their counts.
+func emptyObject(out any) bool {
+	v := reflect.ValueOf(out)
+	return v.Kind() == reflect.Pointer && !v.IsNil() && v.Elem().Kind() == reflect.Struct && v.Elem().IsZero()
 }
 
 func snippet(b []byte) string {

@@ -69,6 +69,9 @@ type APIError struct {
 	// not exist" (for Cloudflare: a 404 envelope with an objectNotFoundCodes code). Only then is a
 	// 404 ErrNotFound; any other 404 is ErrMisrouted.
 	ObjectGone bool
+	// ClickHouse marks an answer of the ClickHouse API, whose settings (api_url, token_key,
+	// token_secret) are not the account API's.
+	ClickHouse bool
 }
 
 func (e *APIError) Error() string {

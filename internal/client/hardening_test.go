@@ -185,6 +185,25 @@ func TestErrorsNeverContainTheToken(t *testing.T) {
 	}
 }
 
+// The legacy API key is masked the same way when a server echoes X-Auth-Key.
+func TestErrorsNeverContainTheAPIKey(t *testing.T) {
+	const key = "legacy-key-0a1b2c3d4e5f"
+	srv, err := emulator.New(emulator.Options{APIKey: key, Email: "owner@example.com", EchoCredentials: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	c, err := client.New(client.Config{BaseURL: ts.URL, APIKey: key, Email: "owner@example.com", RequestsPerSecond: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Members.Create(context.Background(), acct, client.MemberCreate{Email: "k@example.com", Roles: []string{srv.RoleIDByName("DNS")}, Status: "accepted"})
+	if err == nil || strings.Contains(err.Error(), key[4:14]) || !strings.Contains(err.Error(), "token *** lacks") {
+		t.Fatalf("got %v; want the echoed key masked", err)
+	}
+}
+
 // A token with a trailing newline (from a file or a secret store) is trimmed and works.
 func TestTokenIsTrimmed(t *testing.T) {
 	srv, c := newEnv(t, emulator.Options{}, client.Config{})
@@ -257,6 +276,14 @@ func TestUnknownCreateOutcomeAdoptsOnlyWhatItCreated(t *testing.T) {
 	srv.InjectNext(1, emulator.FaultDropAfter, isPost)
 	if _, err := c.UserGroups.Create(ctx, acct, client.UserGroupCreate{Name: "old-group", Guard: free}); !errors.Is(err, client.ErrNotAdopted) {
 		t.Fatalf("pre-existing group: %v; want ErrNotAdopted", err)
+	}
+	// An empty group with the same policies, but created an hour ago (created_on): not adopted.
+	if _, err := srv.SeedGroup(acct, "old-empty", nil); err != nil {
+		t.Fatal(err)
+	}
+	srv.InjectNext(1, emulator.FaultServerError, isPost)
+	if _, err := c.UserGroups.Create(ctx, acct, client.UserGroupCreate{Name: "old-empty", Guard: free}); !errors.Is(err, client.ErrNotAdopted) || !strings.Contains(err.Error(), "created on") {
+		t.Fatalf("old empty group: %v; want ErrNotAdopted naming created_on", err)
 	}
 }
 

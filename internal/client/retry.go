@@ -39,10 +39,8 @@ func (c *Client) checkRetry(ctx context.Context, method string, o *requestOption
 		return false, ctx.Err()
 	}
 	retry := c.retryPolicy(ctx, method, o, resp, err)
-	if retry && o.stop != nil && o.stop.Err() != nil {
-		return false, nil // interrupted: no new attempt; the last answer stands
-	}
-	return retry, nil
+	interrupted := o.stop != nil && o.stop.Err() != nil
+	return retry && !interrupted, nil // interrupted: no new attempt; the last answer stands
 }
 
 func (c *Client) retryPolicy(ctx context.Context, method string, o *requestOptions, resp *http.Response, err error) bool {
@@ -168,7 +166,8 @@ func createReconciled[T any](ctx context.Context, c *Client, what string, guard 
 		err = &ambiguousError{Method: http.MethodPost, Path: what, Err: errors.New("the API answered success without the created object")}
 	}
 	// After a POST that was sent again, "already exists" may be the earlier attempt's doing.
-	if !errors.Is(err, ErrAmbiguous) && !errors.Is(err, ErrServer) && !(resent && errors.Is(err, ErrAlreadyExists)) {
+	unknown := errors.Is(err, ErrAmbiguous) || errors.Is(err, ErrServer) || (resent && errors.Is(err, ErrAlreadyExists))
+	if !unknown {
 		return nil, err
 	}
 	if !looked || lastResent { // the last attempt's outcome has not been looked up yet

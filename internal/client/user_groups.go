@@ -7,6 +7,7 @@ import (
 	"iter"
 	"net/http"
 	"net/url"
+	"time"
 )
 
 // UserGroupsService is /accounts/{account_id}/iam/user_groups.
@@ -64,6 +65,7 @@ func (s *UserGroupsService) Get(ctx context.Context, accountID, groupID string) 
 // whether an attempt with an unknown outcome took effect (see createReconciled).
 func (s *UserGroupsService) Create(ctx context.Context, accountID string, in UserGroupCreate) (*UserGroup, error) {
 	body := map[string]any{"name": in.Name, "policies": nonNilPolicies(in.Policies)}
+	sent := time.Now()
 	return createReconciled(ctx, s.c, fmt.Sprintf("a user group named %q", in.Name), in.Guard,
 		func(ctx context.Context, opts ...RequestOption) (*UserGroup, error) {
 			var g UserGroup
@@ -75,8 +77,16 @@ func (s *UserGroupsService) Create(ctx context.Context, accountID string, in Use
 			if !samePolicies(in.Policies, g.Policies) {
 				return errors.New("its policies differ from the ones sent")
 			}
-			// A group this create made has no members yet.
+			// created_on is the API's clock; allow for a skewed one, never for an old group.
+			if !g.CreatedOn.IsZero() && g.CreatedOn.Before(sent.Add(-createdOnSkew)) {
+				return fmt.Errorf("it was created on %s, before this create was sent", g.CreatedOn.UTC().Format(time.RFC3339))
+			}
+			// A group this create made has no members yet (a new group's members may answer 404 for a
+			// short while: that is no member either).
 			for m, err := range s.c.GroupMembers.List(ctx, accountID, g.ID) {
+				if errors.Is(err, ErrNotFound) {
+					break
+				}
 				if err != nil {
 					return fmt.Errorf("its members could not be read: %w", err)
 				}
@@ -86,6 +96,10 @@ func (s *UserGroupsService) Create(ctx context.Context, accountID string, in Use
 		},
 		func(g *UserGroup) string { return g.ID })
 }
+
+// createdOnSkew is how far the API's clock may be behind ours when a group's created_on is
+// compared with the time its create was sent.
+const createdOnSkew = 5 * time.Minute
 
 // Update changes the name and/or the policies of a group. Policy IDs are never sent: the API
 // issues new ones on every write and rejects old ones.

@@ -384,4 +384,21 @@ func TestCLIAccountMembersImportAndMove(t *testing.T) {
 	if got := len(e.accountEmails(t)); got != 5 {
 		t.Errorf("the account holds %d members, want 5", got)
 	}
+
+	// An import with exclusive = true takes the whole account: the plan adopts the people listed
+	// and names everyone else for removal, by email.
+	everyone := bulkSpec{Name: "everyone", Exclusive: true, Members: rest.Members}
+	if err := e.WS.WriteConfig(ProviderBlock(e.Opts) + "\nremoved {\n  from = iam_account_members.rest\n  lifecycle {\n    destroy = false\n  }\n}\n" +
+		fmt.Sprintf("\nimport {\n  to = iam_account_members.everyone\n  id = %q\n}\n", e.Opts.AccountID) + everyone.hcl() +
+		fmt.Sprintf("\nresource \"iam_account_member\" \"ann\" {\n  email = \"ann@example.com\"\n  roles = [%q]\n}\n", role)); err != nil {
+		t.Fatal(err)
+	}
+	plan := e.terraform(t, "plan").Output
+	for _, want := range []string{"1 to import", "stranger0@example.com (not managed by this resource)",
+		"stranger1@example.com (not managed by this resource)", "ann@example.com (not managed by this resource)",
+		"Existing Account Members Adopted", "Account Member Outside An Exclusive iam_account_members"} {
+		if !strings.Contains(plan, want) {
+			t.Errorf("the plan of an exclusive import does not say %q:\n%s", want, tail(plan, 60))
+		}
+	}
 }

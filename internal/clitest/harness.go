@@ -215,19 +215,19 @@ func RequireVersion(cli string, major, minor int) error {
 	if cli == "" {
 		return fmt.Errorf("no CLI: set TF_ACC=1 and TF_ACC_TERRAFORM_PATH to Terraform %d.%d+ (make test-tf114 TF=/path/to/terraform)", major, minor)
 	}
-	out, err := exec.Command(cli, "version", "-json").Output() // #nosec G204 -- the CLI under test
+	out, err := exec.CommandContext(context.Background(), cli, "version", "-json").Output() // #nosec G204 -- the CLI under test
 	var v struct {
 		Version string `json:"terraform_version"`
 	}
 	if err == nil {
 		err = json.Unmarshal(out, &v)
 	}
-	var gotMajor, gotMinor int
-	if err == nil {
-		_, err = fmt.Sscanf(v.Version, "%d.%d", &gotMajor, &gotMinor)
+	if err != nil {
+		return fmt.Errorf("reading the version of %s: %w", cli, err)
 	}
-	if err != nil || gotMajor < major || gotMajor == major && gotMinor < minor {
-		return fmt.Errorf("this test needs Terraform %d.%d+; %s is %q (%v)", major, minor, cli, v.Version, err)
+	var gotMajor, gotMinor int
+	if _, err := fmt.Sscanf(v.Version, "%d.%d", &gotMajor, &gotMinor); err != nil || gotMajor < major || gotMajor == major && gotMinor < minor {
+		return fmt.Errorf("this test needs Terraform %d.%d+; %s is %q", major, minor, cli, v.Version)
 	}
 	return nil
 }

@@ -227,3 +227,57 @@ resource "iam_user_group_membership" "legacy" {
 	e.expectEmptyPlan(t)
 	writeSummary(t, "removals named in the plan: exclusive turned on and a new exclusive membership name, by email, the members they remove")
 }
+
+// TestCLIRejectedInvitation: a member whose invitation was declined (status "rejected") with
+// `status` configured used to show an in-place change on every plan that changed nothing. The plan
+// now replaces the member (a new invitation) with a warning that says why; the member's exclusive
+// group gets the new member in the same apply; the next plan is empty.
+func TestCLIRejectedInvitation(t *testing.T) {
+	t.Parallel()
+	e := newCLIEnv(t, emulator.Options{})
+	ctx := context.Background()
+	c := e.client(t)
+	acct := e.Opts.AccountID
+	e.apply(t, ProviderBlock(e.Opts)+fmt.Sprintf(`
+resource "iam_account_member" "invitee" {
+  email  = "invitee@example.com"
+  roles  = [%q]
+  status = "pending"
+}
+
+resource "iam_user_group" "team" {
+  name = "team"
+}
+
+resource "iam_user_group_membership" "team" {
+  user_group_id = iam_user_group.team.id
+  members       = [iam_account_member.invitee.id]
+}
+`, e.Opts.RoleID))
+	before, err := c.Members.FindByEmail(ctx, acct, "invitee@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Server.RejectInvitation(acct, before.ID); err != nil {
+		t.Fatal(err)
+	}
+	plan := e.terraform(t, "plan")
+	for _, want := range []string{"iam_account_member.invitee must be replaced", "Warning: Invitation Rejected Or Expired", "sends a new invitation"} {
+		if !strings.Contains(plan.Output, want) {
+			t.Fatalf("the plan does not say %q:\n%s", want, tail(plan.Output, 40))
+		}
+	}
+	e.terraform(t, "apply", "-auto-approve")
+	after, err := c.Members.FindByEmail(ctx, acct, "invitee@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.ID == before.ID || after.Status != "pending" {
+		t.Fatalf("after the apply the member is %s with status %q, want a new invitation (pending)", after.ID, after.Status)
+	}
+	if got := e.groupEmails(t, "team"); !slices.Equal(got, []string{"invitee@example.com"}) {
+		t.Fatalf("the group holds %v after the re-invitation", got)
+	}
+	e.expectEmptyPlan(t)
+	writeSummary(t, "rejected invitation with status configured: replaced (re-invited) with a warning, then an empty plan")
+}

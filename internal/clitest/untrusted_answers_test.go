@@ -109,6 +109,8 @@ func TestCLIUntrustedAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.expectEmptyPlan(t)
+	writeSummary(t, "untrusted answers: refresh through a misrouted base_url and a proxy's HTML 404 fails with the state intact; "+
+		"members missing from a listing kept after a GET; a lying listing fails the plan; a repeated member warns; a POST object answer works")
 }
 
 // TestCLIMembershipReadInNewGroupWindow imports the membership of a group created a moment ago,

@@ -489,3 +489,25 @@ func TestFaultHTML404(t *testing.T) {
 		t.Fatalf("FaultsInjected[html_404] = %d", got)
 	}
 }
+
+// The -echo-credentials lie mode quotes the credential header in the error messages of both APIs,
+// so that clients can test their masking of ClickHouse errors too.
+func TestEchoCredentials(t *testing.T) {
+	f := newFixture(t, emulator.Options{EchoCredentials: true})
+	for _, tc := range []struct{ path, auth string }{
+		{"/accounts/" + emulator.DefaultAccountID + "/members/00000000000000000000000000000000", "Bearer " + token},
+		{emulator.ClickHousePrefix + "/organizations/" + emulator.DefaultClickHouseOrgID + "/roles", "Basic d3Jvbmc6d3Jvbmc="},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, f.url+tc.path, nil)
+		req.Header.Set("Authorization", tc.auth)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if resp.StatusCode < 400 || !strings.Contains(string(raw), tc.auth) {
+			t.Errorf("GET %s: HTTP %d %s; want an error quoting %q", tc.path, resp.StatusCode, raw, tc.auth)
+		}
+	}
+}

@@ -194,6 +194,9 @@ func chResult(w http.ResponseWriter, result any) {
 }
 
 func chError(w http.ResponseWriter, status int, msg string) {
+	if rec, ok := w.(*statusRecorder); ok && rec.echo != "" { // the -echo-credentials lie mode
+		msg += fmt.Sprintf(" (key %s lacks permission)", rec.echo)
+	}
 	writeJSON(w, status, map[string]any{"status": status, "error": msg, "requestId": newUUID()})
 }
 

@@ -187,6 +187,8 @@ func (s *Server) applyFault(kind FaultKind, w *statusRecorder, r *http.Request, 
 		body := done.Body.Bytes()
 		if kind == FaultTruncated {
 			body = body[:len(body)/2]
+		} else if done.Code < 300 && isClickHouse(r) {
+			body = []byte(`{"status":200,"requestId":"` + newUUID() + `","result":null}` + "\n")
 		} else if done.Code < 300 {
 			body = []byte(`{"success":true,"errors":[],"messages":[],"result":null}` + "\n")
 		}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 type idRef struct {
@@ -154,7 +155,7 @@ func (s *Server) createMember(w http.ResponseWriter, r *http.Request) {
 	if !decodeBody(w, r, &in) {
 		return
 	}
-	if addr, err := mail.ParseAddress(in.Email); err != nil || addr.Address != in.Email || len(in.Email) > 90 {
+	if addr, err := mail.ParseAddress(in.Email); err != nil || addr.Address != in.Email || utf8.RuneCountInString(in.Email) > 90 {
 		writeError(w, http.StatusBadRequest, 1001, "Invalid request: email must be a valid email address of at most 90 characters")
 		return
 	}

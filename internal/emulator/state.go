@@ -139,13 +139,24 @@ func (s *Server) persist() {
 
 // AcceptInvitation moves a pending member to accepted, as the invitee does outside the API.
 func (s *Server) AcceptInvitation(accountID, memberID string) error {
+	return s.setMemberStatus(accountID, memberID, "accepted")
+}
+
+// RejectInvitation moves a member to rejected, as an invitee who declines the invitation (or an
+// invitation that expires) does outside the API. The member stays in the account (and its groups)
+// until removed, and its email cannot be invited again until then.
+func (s *Server) RejectInvitation(accountID, memberID string) error {
+	return s.setMemberStatus(accountID, memberID, "rejected")
+}
+
+func (s *Server) setMemberStatus(accountID, memberID, status string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a, ok := s.state.Accounts[accountID]
 	if !ok || a.Members[memberID] == nil {
 		return fmt.Errorf("no member %s in account %s", memberID, accountID)
 	}
-	a.Members[memberID].Status = "accepted"
+	a.Members[memberID].Status = status
 	s.persist()
 	return nil
 }

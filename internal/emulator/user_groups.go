@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 func renderGroup(acct string, g *group) map[string]any {
@@ -61,6 +62,10 @@ func (s *Server) applyGroupBody(w http.ResponseWriter, acct string, g *group, in
 		name := strings.TrimSpace(*in.Name)
 		if name == "" {
 			writeError(w, http.StatusBadRequest, 1001, "Invalid request: name must not be empty")
+			return false
+		}
+		if utf8.RuneCountInString(*in.Name) > 255 { // the API counts characters, not bytes
+			writeError(w, http.StatusBadRequest, 1001, "Invalid request: name must be at most 255 characters")
 			return false
 		}
 		for _, other := range s.state.Accounts[acct].Groups {

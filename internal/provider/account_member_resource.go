@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
@@ -72,7 +73,7 @@ func (r *accountMemberResource) Schema(_ context.Context, _ resource.SchemaReque
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 			},
 			"email": schema.StringAttribute{
-				MarkdownDescription: "Email address of the member, at most 90 characters. A difference only in letter case from what the API holds is not drift; changing only the case in the configuration is recorded without any request, any other change replaces the member.",
+				MarkdownDescription: "Email address of the member, at most 90 characters. Emails are compared without regard to letter case: two members of one configuration whose emails differ only in case fail at plan. A difference only in letter case from what the API holds is not drift; changing only the case in the configuration is recorded without any request, any other change replaces the member.",
 				Required:            true,
 				Validators:          []validator.String{emailValidator{}},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplaceIf(func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
@@ -86,12 +87,15 @@ func (r *accountMemberResource) Schema(_ context.Context, _ resource.SchemaReque
 				CustomType:          idSetOfStrings,
 				Validators:          []validator.Set{nonEmptyRolesValidator{}, setvalidator.ValueStringsAre(hexIDValidator("a role ID"))},
 			},
-			"policies": policiesSchema("the member"),
+			"policies": memberPoliciesSchema(),
 			"status": schema.StringAttribute{
 				MarkdownDescription: "`pending` (default) sends an invitation; `accepted` adds the user directly, which the API allows " +
 					"only for entitled accounts. When an invitation is accepted later, the state keeps `pending`: it is not drift. " +
 					"The API cannot change the status of an existing member: changing it to `accepted` is accepted only once the " +
-					"invitation was accepted (otherwise the plan fails and says to replace the member), and never re-invites anyone.",
+					"invitation was accepted (otherwise the plan fails and says to replace the member), and never re-invites anyone. " +
+					"When the invitation was declined or expired (the API reports `rejected`), a configured `status` makes the plan replace " +
+					"the member, which sends a new invitation, with a warning that says so; without `status` in the configuration the plan " +
+					"only warns.",
 				Optional:      true,
 				Computed:      true,
 				Validators:    []validator.String{stringvalidator.OneOf("pending", "accepted")},
@@ -130,8 +134,14 @@ func (r *accountMemberResource) ModifyPlan(ctx context.Context, req resource.Mod
 	if req.Plan.Raw.IsNull() || resp.Diagnostics.HasError() {
 		return
 	}
-	r.checkStatusChange(ctx, req, resp)
-	r.warnManagedTwice(ctx, resp)
+	var email types.String
+	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("email"), &email)...)
+	accountID := plannedAccountID(ctx, resp)
+	r.checkEmailUnique(accountID, email, resp)
+	if !r.replaceDeadInvitation(ctx, req, resp) {
+		r.checkStatusChange(ctx, req, resp)
+	}
+	r.warnManagedTwice(accountID, email, resp)
 	planned, prior := setAttrs[idSet](ctx, req, "roles", &resp.Diagnostics)
 	if !resp.Diagnostics.HasError() && !planned.IsUnknown() {
 		r.pd.checkCatalogIDs(ctx, plannedAccountID(ctx, resp), catalogRoles, path.Root("roles"),
@@ -140,17 +150,69 @@ func (r *accountMemberResource) ModifyPlan(ctx context.Context, req resource.Mod
 	r.pd.checkPolicyIDs(ctx, req, resp)
 }
 
-// warnManagedTwice warns when an iam_account_members of the same configuration manages this person too.
-func (r *accountMemberResource) warnManagedTwice(ctx context.Context, resp *resource.ModifyPlanResponse) {
-	var email types.String
-	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("email"), &email)...)
-	accountID := plannedAccountID(ctx, resp)
+// checkEmailUnique fails the plan of a member whose email another member of this configuration
+// has in another letter case: the API compares emails without regard to case, so the second create
+// would fail half-way through the apply.
+func (r *accountMemberResource) checkEmailUnique(accountID string, email types.String, resp *resource.ModifyPlanResponse) {
 	if r.pd == nil || resp.Diagnostics.HasError() || email.IsUnknown() || email.IsNull() || accountID == "" {
 		return
 	}
-	if r.pd.owners.claim(accountID, email.ValueString(), "iam_account_member") != "" {
+	if other := r.pd.plans.claimEmail(accountID, email.ValueString()); other != "" {
+		resp.Diagnostics.AddAttributeError(path.Root("email"), "Duplicate Account Member Email",
+			fmt.Sprintf("Another iam_account_member in this configuration has the email %q in account %s. Emails are compared "+
+				"without regard to letter case, so %q and %q are the same person, and the second one would fail at apply. "+
+				"Declare each person once.", other, accountID, other, email.ValueString()))
+	}
+}
+
+// replaceDeadInvitation handles a member whose invitation was declined or expired (status
+// "rejected", or any status other than pending and accepted): the person is not in the account, the
+// API cannot invite them again while the member exists, and no update changes a status. With
+// `status` configured, the plan replaces the member (removing it, and sending a new invitation), and
+// a warning says why; otherwise the plan keeps it and the warning says how to invite again. It
+// reads nothing: the refresh brought the status into the state.
+func (r *accountMemberResource) replaceDeadInvitation(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) bool {
+	if req.State.Raw.IsNull() || resp.Diagnostics.HasError() {
+		return false
+	}
+	var config, state, email types.String
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("status"), &state)...)
+	if resp.Diagnostics.HasError() || state.IsNull() || state.IsUnknown() || slices.Contains([]string{"pending", "accepted"}, state.ValueString()) {
+		return false // the usual case reads one attribute
+	}
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("status"), &config)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("email"), &email)...)
+	if resp.Diagnostics.HasError() {
+		return false
+	}
+	if config.IsNull() || config.IsUnknown() {
+		resp.Diagnostics.AddAttributeWarning(path.Root("status"), "Invitation Rejected Or Expired",
+			fmt.Sprintf("Member %s has status %q: the invitation was declined or expired, so the person has no access, and the API "+
+				"cannot invite the email again while this member exists. To invite them again, set `status = \"pending\"` (the plan "+
+				"then replaces the member) or run terraform apply -replace=<resource address>.", email.ValueString(), state.ValueString()))
+		return true
+	}
+	resp.RequiresReplace = append(resp.RequiresReplace, path.Root("status"))
+	resp.Diagnostics.AddAttributeWarning(path.Root("status"), "Invitation Rejected Or Expired",
+		fmt.Sprintf("Member %s has status %q: the invitation was declined or expired, and the API cannot change a member's status. "+
+			"This plan replaces the member to reach status %q: it removes the member from the account (and from its user groups, "+
+			"which the memberships of this configuration then set again) and creates it anew, which sends a new invitation.",
+			email.ValueString(), state.ValueString(), config.ValueString()))
+	return true
+}
+
+// warnManagedTwice warns when an iam_account_members of the same configuration manages this person too.
+func (r *accountMemberResource) warnManagedTwice(accountID string, email types.String, resp *resource.ModifyPlanResponse) {
+	if r.pd == nil || resp.Diagnostics.HasError() || email.IsUnknown() || email.IsNull() || accountID == "" {
+		return
+	}
+	if r.pd.plans.claim(accountID, email.ValueString(), singleMemberType) != "" {
 		resp.Diagnostics.AddAttributeWarning(path.Root("email"), "Account Member Managed Twice",
 			managedTwiceDetail(accountID, []string{email.ValueString()}))
+	}
+	if r.pd.plans.outsideExclusive(accountID, email.ValueString()) {
+		resp.Diagnostics.AddAttributeWarning(path.Root("email"), "Account Member Outside An Exclusive iam_account_members",
+			outsideExclusiveDetail(accountID, []string{email.ValueString()}))
 	}
 }
 

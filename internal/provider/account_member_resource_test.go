@@ -201,3 +201,79 @@ resource "iam_account_member" "jane" {
 		},
 	})
 }
+
+// TestAccAccountMemberEmailCaseCollision: two members whose emails differ only in letter case are
+// the same person to the API; the plan fails and names the other spelling, instead of the second
+// create failing half-way through the apply. A member planned again (each step of this test, and
+// terraform's plan during apply) never collides with itself.
+func TestAccAccountMemberEmailCaseCollision(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	admin := env.Server.RoleIDByName("Administrator")
+	member := func(name, email string) string {
+		return fmt.Sprintf("resource \"iam_account_member\" %q {\n  email = %q\n  roles = [%q]\n}\n", name, email, admin)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      env.ProviderConfig() + member("a", "jane@example.com") + member("b", "Jane@Example.com"),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Duplicate Account Member Email.*(jane@example.com|Jane@Example.com).*same\s+person`),
+			},
+			{Config: env.ProviderConfig() + member("a", "jane@example.com") + member("b", "joe@example.com")},
+			{Config: env.ProviderConfig() + member("a", "Jane@example.com") + member("b", "joe@example.com")}, // a case change of one member
+		},
+	})
+	if w := env.Server.CountRequests("POST", "/members"); w != 2 {
+		t.Errorf("%d member creates, want 2 (the colliding plan must create nothing)", w)
+	}
+}
+
+// TestAccAccountMemberRejected: a declined invitation without `status` in the configuration is no
+// diff (the plan only warns); configuring `status = "pending"` then plans a replacement, which
+// sends a new invitation, and the next plan is empty.
+func TestAccAccountMemberRejected(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	admin := env.Server.RoleIDByName("Administrator")
+	config := func(status string) string {
+		return env.ProviderConfig() + fmt.Sprintf("resource \"iam_account_member\" \"x\" {\n  email = \"declines@example.com\"\n  roles = [%q]\n%s}\n", admin, status)
+	}
+	var firstID string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: config(""),
+				Check: func(s *terraform.State) error {
+					firstID = s.RootModule().Resources["iam_account_member.x"].Primary.ID
+					return nil
+				},
+			},
+			{
+				PreConfig: func() {
+					if err := env.Server.RejectInvitation(env.AccountID, firstID); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:   config(""),
+				PlanOnly: true, // no diff: status is not configured
+			},
+			{
+				Config: config("  status = \"pending\"\n"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply:             []plancheck.PlanCheck{plancheck.ExpectResourceAction("iam_account_member.x", plancheck.ResourceActionDestroyBeforeCreate)},
+					PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr("iam_account_member.x", "status", "pending"),
+					func(s *terraform.State) error {
+						if id := s.RootModule().Resources["iam_account_member.x"].Primary.ID; id == firstID {
+							return fmt.Errorf("the member was not replaced (still %s)", id)
+						}
+						return nil
+					},
+				),
+			},
+		},
+	})
+}

@@ -93,7 +93,7 @@ func (r *accountMembersResource) ModifyPlan(ctx context.Context, req resource.Mo
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	r.claimEmails(accountID, planned, &resp.Diagnostics)
+	r.claimEmails(accountID, plan.Exclusive.ValueBool(), planned, &resp.Diagnostics)
 	adopt, _ := req.Private.GetKey(ctx, importPrivateKey)
 	oldByEmail := byEmail(old)
 
@@ -347,11 +347,11 @@ func uniqueStrings(s []string) []string {
 }
 
 // claimEmails warns, naming them, of people in the map that an iam_account_member of the same
-// configuration manages too.
-func (r *accountMembersResource) claimEmails(accountID string, planned map[string]bulkMember, diags *diag.Diagnostics) {
+// configuration manages too and, when exclusive, of people such resources manage outside the map.
+func (r *accountMembersResource) claimEmails(accountID string, exclusive bool, planned map[string]bulkMember, diags *diag.Diagnostics) {
 	var shared []string
 	for key := range planned {
-		if r.pd.owners.claim(accountID, key, "iam_account_members") != "" {
+		if r.pd.plans.claim(accountID, key, "iam_account_members") != "" {
 			shared = append(shared, key)
 		}
 	}
@@ -359,6 +359,20 @@ func (r *accountMembersResource) claimEmails(accountID string, planned map[strin
 		sort.Strings(shared)
 		diags.AddAttributeWarning(path.Root("members"), "Account Member Managed Twice", managedTwiceDetail(accountID, shared))
 	}
+	if exclusive {
+		if outside := r.pd.plans.claimExclusive(accountID, byEmail(planned)); len(outside) > 0 {
+			sort.Strings(outside)
+			diags.AddAttributeWarning(path.Root("members"), "Account Member Outside An Exclusive iam_account_members",
+				outsideExclusiveDetail(accountID, outside))
+		}
+	}
+}
+
+func outsideExclusiveDetail(accountID string, emails []string) string {
+	return fmt.Sprintf("%s: managed by an iam_account_member, while an iam_account_members of this configuration has "+
+		"`exclusive = true` in account %s without them. The exclusive resource removes everyone its map does not list, so "+
+		"each apply would remove them and the next add them back. Add them to the map (and drop the iam_account_member), or "+
+		"set `exclusive = false`.", listNames(emails), accountID)
 }
 
 func managedTwiceDetail(accountID string, emails []string) string {

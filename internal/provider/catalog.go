@@ -151,7 +151,7 @@ func (b *dataSourceBase) readCatalog(ctx context.Context, d catalogKind, req dat
 				what = fmt.Sprintf("%d %ss are named", len(matched), d.noun)
 			}
 			resp.Diagnostics.AddAttributeError(path.Root("name"), fmt.Sprintf("%s lookup found %d matches", d.noun, len(matched)),
-				fmt.Sprintf("%s %q in %s %s. Names are exact and case-sensitive. Available: %s.", what, name, owner, accountID, strings.Join(names, ", ")))
+				b.pd.mask(fmt.Sprintf("%s %q in %s %s. Names are exact and case-sensitive. Available: %s.", what, name, owner, accountID, strings.Join(names, ", "))))
 			return
 		}
 		entries = matched

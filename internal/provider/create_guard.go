@@ -109,9 +109,8 @@ func (p *presence) load(ctx context.Context, cache *readCache, cl *client.Client
 			apply(keys)
 		}
 		idx.pending = nil
-		if err != nil {
-			delete(p.accounts, name) // the next plan may try again
-		}
+		// A failed listing is kept for the run: one failed request, not one per create (the creates
+		// then work as usual, only without the proof that would let them adopt).
 		close(idx.loaded)
 		p.mu.Unlock()
 	}

@@ -47,6 +47,14 @@ func addCreateConflict(diags *diag.Diagnostics, attr path.Path, summary, account
 func apiErrorDetail(err error) string {
 	var advice string
 	switch {
+	case errors.Is(err, client.ErrUnauthorized) && isClickHouse(err):
+		advice = "The ClickHouse API refused the credentials. Check `token_key` and `token_secret` in the provider's " +
+			"`clickhouse` block (or CLICKHOUSE_TOKEN_KEY and CLICKHOUSE_TOKEN_SECRET): the key must be valid, belong to " +
+			"this organization and be allowed to manage its members and invitations."
+	case errors.Is(err, client.ErrMisrouted) && isClickHouse(err):
+		advice = "The ClickHouse API (or something in front of it) answered 404 without saying that the object is gone, " +
+			"so nothing was removed from the state. Check `api_url` (such as " + client.DefaultClickHouseURL + ") and " +
+			"`organization_id` in the provider's `clickhouse` block; a proxy in between must pass the API's answers through."
 	case errors.Is(err, client.ErrUnauthorized):
 		advice = "The API refused the credentials. Check `api_token` (or CLOUDFLARE_API_TOKEN): it must be valid and " +
 			"allowed to read and edit account members and IAM user groups of this account."
@@ -98,6 +106,12 @@ func addRepeatedWarnings(diags *diag.Diagnostics, warnings []*client.RepeatedWar
 		diags.AddWarning("API Listing Repeated Objects", w.Error()+
 			"\n\nThe API listed these objects more than once; each is counted once. Nothing in the configuration causes this.")
 	}
+}
+
+// isClickHouse reports an answer of the ClickHouse API, whose settings differ from the account API's.
+func isClickHouse(err error) bool {
+	var apiErr *client.APIError
+	return errors.As(err, &apiErr) && apiErr.ClickHouse
 }
 
 // directAcceptRefused reports the API's refusal of `status = "accepted"` on create (code 1001

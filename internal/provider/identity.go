@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // resourceIdentity is the identity of a resource (Terraform 1.12+): its account and one API ID. It
@@ -39,14 +40,17 @@ func (ri resourceIdentity) schema() identityschema.Schema {
 }
 
 // set records the identity of an object. A nil identity (a request made without one, as in unit
-// tests that call a resource directly) is left alone.
+// tests that call a resource directly) is left alone. The value is built directly, not through
+// SetAttribute: every refresh pays this, and the two attributes need no conversion.
 func (ri resourceIdentity) set(ctx context.Context, identity *tfsdk.ResourceIdentity, accountID, key string) diag.Diagnostics {
-	if identity == nil {
+	if identity == nil || identity.Schema == nil {
 		return nil
 	}
-	diags := identity.SetAttribute(ctx, path.Root("account_id"), types.StringValue(accountID))
-	diags.Append(identity.SetAttribute(ctx, path.Root(ri.key), types.StringValue(key))...)
-	return diags
+	identity.Raw = tftypes.NewValue(identity.Schema.Type().TerraformType(ctx), map[string]tftypes.Value{
+		"account_id": tftypes.NewValue(tftypes.String, accountID),
+		ri.key:       tftypes.NewValue(tftypes.String, key),
+	})
+	return nil
 }
 
 // importID turns the identity of an import block into the import ID it stands for,

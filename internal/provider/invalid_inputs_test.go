@@ -66,6 +66,7 @@ func TestAccInvalidInputs(t *testing.T) {
 		{name: "member/empty email", config: member(`email = ""` + "\n" + roles), err: `Invalid email address`, noRequests: true},
 		{name: "member/roles and policies", config: member(`email = "jane@example.com"` + "\n" + roles + "\n" + policy("allow", q(pg), q(rg))), err: `(?s)roles.*policies`, noRequests: true},
 		{name: "member/neither roles nor policies", config: member(`email = "jane@example.com"`), err: `(?s)Exactly one of these attributes must be configured: \[roles,policies\]`, noRequests: true},
+		{name: "member/empty policies", config: member(`email = "jane@example.com"` + "\n" + `policies = []`), err: `policies set must contain at least 1 elements`, noRequests: true},
 		{name: "member/empty roles", config: member(`email = "jane@example.com"` + "\n" + `roles = []`), err: `(?s)Empty Roles.*leave ` + "`roles`" + ` out and set ` + "`policies`", noRequests: true},
 		{name: "member/role name instead of ID", config: member(`email = "jane@example.com"` + "\n" + `roles = ["Administrator"]`), err: `must be a role ID`, noRequests: true},
 		{name: "member/empty role ID", config: member(`email = "jane@example.com"` + "\n" + `roles = [""]`), err: `must be a role ID`, noRequests: true},
@@ -77,7 +78,9 @@ func TestAccInvalidInputs(t *testing.T) {
 		{name: "member/account_id", config: member(`account_id = "ACCT"` + "\n" + `email = "jane@example.com"` + "\n" + roles), err: `must be an account ID`, noRequests: true},
 
 		// iam_user_group
-		{name: "group/empty name", config: group(`name = ""`), err: `name string length must be at least 1`, noRequests: true},
+		{name: "group/empty name", config: group(`name = ""`), err: `name UTF-8 character count must be between 1 and 255, got: 0`, noRequests: true},
+		{name: "group/whitespace-only name", config: group(`name = "   "`), err: `name must contain a character other than spaces`, noRequests: true},
+		{name: "group/256-character name", config: group(`name = "` + strings.Repeat("é", 256) + `"`), err: `name UTF-8 character count must be between 1 and 255, got: 256`, noRequests: true},
 		{name: "group/unknown access", config: group(`name = "ops"` + "\n" + policy("maybe", q(pg), q(rg))), err: `access value must be one of`, noRequests: true},
 		{name: "group/empty resource_groups", config: group(`name = "ops"` + "\n" + policy("allow", q(pg), "")), err: `resource_groups set must contain at least 1 elements`, noRequests: true},
 		{name: "group/malformed resource group ID", config: group(`name = "ops"` + "\n" + policy("allow", q(pg), `"zone:example.com"`)), err: `must be a resource group ID`, noRequests: true},

@@ -34,8 +34,20 @@ const removalsListed = 50 // names in one warning; the rest are counted
 // planRemovals computes members_to_remove and adds the warning that names everyone the plan removes.
 // live is the group's current membership when ModifyPlan read it (nil otherwise).
 func (r *membershipResource) planRemovals(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse,
-	accountID, groupID string, exclusive types.Bool, live []client.GroupMember, planned, prior idSet) {
+	accountID, groupID string, exclusive types.Bool, live []client.GroupMember, planned, prior idSet, unchanged bool) {
 	target := path.Root("members_to_remove")
+	if unchanged {
+		// Nothing changes, so nothing is removed: keep the state's value (the names of the last apply
+		// until the next refresh clears them), so that this attribute alone never makes a diff. This
+		// is every resource of a plan without changes: it costs no conversion of the members.
+		var current types.Set
+		resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, target, &current)...)
+		if current.IsUnknown() {
+			resp.Diagnostics.Append(req.State.GetAttribute(ctx, target, &current)...)
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, target, current)...)
+		}
+		return
+	}
 	if exclusive.IsUnknown() {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, target, types.SetUnknown(types.StringType))...)
 		return
@@ -61,18 +73,6 @@ func (r *membershipResource) planRemovals(ctx context.Context, req resource.Modi
 			names = append(names, types.StringValue(memberName(emails[id], id)))
 		}
 		value = types.SetValueMust(types.StringType, names)
-	}
-	if len(unseen) == 0 && !req.State.Raw.IsNull() {
-		// Nothing new to name: when nothing else changes either, keep the state's value (the names
-		// of the last apply until the next refresh clears them), so that this attribute alone never
-		// makes a diff. The models are compared rather than the raw values: tftypes compares sets
-		// element against element, which on a 1,000-member group costs a million comparisons.
-		var plan, state membershipModel
-		resp.Diagnostics.Append(resp.Plan.Get(ctx, &plan)...)
-		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-		if plan.ToRemove = state.ToRemove; sameModel(&plan, &state) {
-			value = state.ToRemove
-		}
 	}
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, target, value)...)
 
@@ -100,7 +100,7 @@ func (r *membershipResource) planRemovals(ctx context.Context, req resource.Modi
 			"group's whole membership; `members_to_remove` lists them. To keep them, add their IDs to `members`, " +
 			"or set `exclusive = false` to manage only the listed members."
 	}
-	resp.Diagnostics.AddAttributeWarning(path.Root("members"), "User Group Members Will Be Removed", detail)
+	resp.Diagnostics.AddAttributeWarning(path.Root("members"), "User Group Members Will Be Removed", r.pd.mask(detail))
 }
 
 // memberName is a member's email, or its ID when the API did not give the email.
@@ -140,9 +140,14 @@ func addGroupNotFound(diags *diag.Diagnostics, accountID, groupID string) {
 // else's change. Members who left the group since the plan are no conflict: most often they are
 // people this same apply removed from the account (terraform destroys a member before it updates
 // the memberships that listed it), and the write of the planned set is what the plan showed either
-// way. One paged read per changed membership buys "never a silent removal".
+// way. The same holds for a destroy, which empties the group: a saved destroy plan (or one made with
+// -refresh=false) names only the members in the state. One paged read per changed or destroyed
+// exclusive membership buys "never a silent removal".
 func (r *membershipResource) checkNoUnplannedRemoval(ctx context.Context, accountID, groupID string, prior, planned []string, named types.Set, diags *diag.Diagnostics) {
 	members, err := r.pd.client.GroupMembers.ListAll(ctx, accountID, groupID)
+	if errors.Is(err, client.ErrNotFound) {
+		return // the group is gone: nobody can be removed from it (the write that follows says so)
+	}
 	if err != nil {
 		addUpdateError(diags, "Cannot read the members of user group "+groupID, err)
 		return

@@ -57,6 +57,17 @@ func policiesSchema(whose string) schema.SetNestedAttribute {
 	}
 }
 
+// memberPoliciesSchema is policiesSchema for a member, who must hold at least one policy when the
+// attribute is set: `policies = []` would otherwise pass the "exactly one of roles and policies"
+// check and fail at apply (the API requires roles or policies).
+func memberPoliciesSchema() schema.SetNestedAttribute {
+	s := policiesSchema("the member")
+	s.MarkdownDescription = "Policies that grant the member access: each allows or denies a set of permission groups " +
+		"on a set of resource groups. A set: order never matters. Exactly one of `roles` and `policies`; when set, at least one policy."
+	s.Validators = []validator.Set{setvalidator.SizeAtLeast(1)}
+	return s
+}
+
 // policiesToInput converts the planned set into request bodies.
 func policiesToInput(ctx context.Context, set types.Set, diags *diag.Diagnostics) []client.PolicyInput {
 	out := []client.PolicyInput{}

@@ -157,7 +157,7 @@ func membershipFixture(tb testing.TB, n int) (pb *protocolBench, state, config *
 		tb.Fatal(err)
 	}
 	state = pb.imported(tb, membershipType, groupID, map[string]tftypes.Value{"exclusive": tftypes.NewValue(tftypes.Bool, true)})
-	return pb, state, pb.configOf(tb, membershipType, state, "id", "account_id", "exclusive")
+	return pb, state, pb.configOf(tb, membershipType, state, "id", "account_id", "exclusive", "members_to_remove")
 }
 
 const membershipType = "iam_user_group_membership"

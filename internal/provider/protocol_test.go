@@ -16,7 +16,7 @@ import (
 // for `terraform query` and resource identity need Terraform 1.14 and 1.12), with any or no CLI.
 type protoProvider struct {
 	t        testing.TB
-	srv      tfprotov6.ProviderServerWithListResource
+	srv      tfprotov6.ProviderServerWithListResource //nolint:staticcheck // terraform-plugin-go v0.31 has ListResource only on this interface
 	schema   *tfprotov6.GetProviderSchemaResponse
 	identity *tfprotov6.GetResourceIdentitySchemasResponse
 }
@@ -29,7 +29,7 @@ func newProtoProvider(t testing.TB, e *testEnv, settings map[string]tftypes.Valu
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &protoProvider{t: t, srv: srv.(tfprotov6.ProviderServerWithListResource)}
+	p := &protoProvider{t: t, srv: srv.(tfprotov6.ProviderServerWithListResource)} //nolint:staticcheck // as above
 	if p.schema, err = p.srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{}); err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -101,6 +102,20 @@ func TestAccProviderBadToken(t *testing.T) {
 		Steps: []resource.TestStep{{
 			Config:      env.ProviderConfig() + `data "iam_roles" "all" {}`,
 			ExpectError: regexp.MustCompile(`(?s)refused the credentials.*api_token`),
+		}},
+	})
+}
+
+// A ClickHouse key the API refuses is reported with the ClickHouse settings to check, not the
+// Cloudflare token's (a ClickHouse-only configuration has none).
+func TestAccProviderBadClickHouseKey(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: strings.Replace(env.ClickHouseProviderConfig(), emulator.DefaultClickHouseKeySecret, "not-the-secret", 1) +
+				`data "iam_clickhouse_roles" "all" {}`,
+			ExpectError: regexp.MustCompile(`(?s)refused the credentials.*token_secret.*CLICKHOUSE_TOKEN_SECRET`),
 		}},
 	})
 }

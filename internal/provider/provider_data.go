@@ -20,7 +20,7 @@ type providerData struct {
 	client    *client.Client // Cloudflare-shaped account API
 	accountID string         // provider default, may be empty
 	cache     *readCache
-	owners    memberOwners // which resource types plan each person, to warn of a person managed twice
+	plans     planRegistry // what this run's plans claim, to catch resources that contradict each other
 	// catalogChecks turns the plan-time catalogue ID checks on (the catalog_checks setting).
 	catalogChecks bool
 
@@ -147,6 +147,22 @@ func modifyPlanScope(ctx context.Context, configured bool, attr, def, missing st
 	if !state.IsNull() && state.ValueString() != def {
 		resp.RequiresReplace = append(resp.RequiresReplace, path.Root(attr))
 	}
+}
+
+// mask hides the configured credentials in text built from what an API sent (names, emails) that
+// is not an error of the client (those are masked already): a lying server cannot get a token
+// printed through a diagnostic either.
+func (pd *providerData) mask(s string) string {
+	if pd == nil {
+		return s
+	}
+	if pd.client != nil {
+		s = pd.client.Mask(s)
+	}
+	if pd.clickhouse != nil {
+		s = pd.clickhouse.Mask(s)
+	}
+	return s
 }
 
 // setPlanAttribute sets a string attribute of the plan unless it already holds v (as it does in

@@ -119,14 +119,16 @@ func (r *membershipResource) ModifyPlan(ctx context.Context, req resource.Modify
 	if !planned.IsUnknown() {
 		r.pd.checkMembersExist(ctx, accountID, newIDs(knownStrings(planned), knownStrings(prior)), &resp.Diagnostics)
 	}
-	var groupID types.String
+	var groupID, priorGroupID types.String
 	var exclusive, priorExclusive types.Bool
 	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("user_group_id"), &groupID)...)
 	resp.Diagnostics.Append(resp.Plan.GetAttribute(ctx, path.Root("exclusive"), &exclusive)...)
 	isNew := req.State.Raw.IsNull()
 	if !isNew {
 		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("exclusive"), &priorExclusive)...)
+		resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("user_group_id"), &priorGroupID)...)
 	}
+	unchanged := !isNew && planned.Equal(prior) && exclusive.Equal(priorExclusive) && groupID.Equal(priorGroupID)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -135,6 +137,16 @@ func (r *membershipResource) ModifyPlan(ctx context.Context, req resource.Modify
 	// managed (a new exclusive membership, or exclusive turned on); a new additive membership only
 	// checks that the group exists.
 	gid := groupID.ValueString()
+	if !groupID.IsUnknown() && !exclusive.IsUnknown() {
+		if other := r.pd.plans.claimGroup(accountID, gid, exclusive.ValueBool(), knownStrings(planned)); other != "" {
+			resp.Diagnostics.AddAttributeError(path.Root("exclusive"), "Conflicting User Group Memberships",
+				fmt.Sprintf("User group %s is managed by this iam_user_group_membership (exclusive = %t) and by another one in this "+
+					"configuration (%s). The exclusive one removes the other's members on every apply and the other adds them back, "+
+					"so they would never converge. Manage the group with one exclusive membership, or set exclusive = false on every "+
+					"membership of the group.", gid, exclusive.ValueBool(), other))
+			return
+		}
+	}
 	var live []client.GroupMember
 	if !groupID.IsUnknown() && !groupID.IsNull() && !r.pd.cache.Created(gid) {
 		switch {
@@ -152,7 +164,7 @@ func (r *membershipResource) ModifyPlan(ctx context.Context, req resource.Modify
 			}
 		}
 	}
-	r.planRemovals(ctx, req, resp, accountID, gid, exclusive, live, planned, prior)
+	r.planRemovals(ctx, req, resp, accountID, gid, exclusive, live, planned, prior, unchanged)
 }
 
 // memberIDs reads a set of member IDs, sorted.
@@ -326,6 +338,12 @@ func (r *membershipResource) Delete(ctx context.Context, req resource.DeleteRequ
 		return
 	}
 	groupID := state.UserGroupID.ValueString()
+	if state.Exclusive.ValueBool() { // emptying the group must not take out members the destroy plan did not show
+		r.checkNoUnplannedRemoval(ctx, accountID, groupID, prior, nil, idSetOf(nil).SetValue, &resp.Diagnostics)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+	}
 	err := r.write(ctx, accountID, groupID, state.Exclusive.ValueBool(), prior, []string{})
 	if err != nil && !errors.Is(err, client.ErrNotFound) {
 		addAPIError(&resp.Diagnostics, "Cannot remove the members of user group "+groupID, err)

@@ -260,6 +260,39 @@ func TestAccUserGroupMembershipReplaceAndGone(t *testing.T) {
 	})
 }
 
+// TestAccUserGroupMembershipConflicts: an exclusive and an additive membership of the same group
+// would undo each other on every apply (a diff forever); the plan fails and says so. Two additive
+// memberships of one group are fine.
+func TestAccUserGroupMembershipConflicts(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	ids, err := env.Server.SeedMembers(env.AccountID, 2, "c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	groupID, err := env.Server.SeedGroup(env.AccountID, "contested", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	membership := func(name string, exclusive bool, id string) string {
+		return fmt.Sprintf("resource \"iam_user_group_membership\" %q {\n  user_group_id = %q\n  exclusive = %t\n  members = [%q]\n}\n",
+			name, groupID, exclusive, id)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      env.ProviderConfig() + membership("a", true, ids[0]) + membership("b", false, ids[1]),
+				PlanOnly:    true,
+				ExpectError: regexp.MustCompile(`(?s)Conflicting User Group Memberships.*exclusive = (true|false).*another one.*exclusive = (true|false)`),
+			},
+			{
+				Config:           env.ProviderConfig() + membership("a", false, ids[0]) + membership("b", false, ids[1]),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
+}
+
 // sameSet reports, as an error, the differences between the IDs a group holds and the IDs wanted.
 func sameSet(got, want []string) error {
 	missing, extra := newIDs(want, got), newIDs(got, want)

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -66,9 +65,9 @@ func (r *userGroupResource) Schema(_ context.Context, _ resource.SchemaRequest, 
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown(), stringplanmodifier.RequiresReplace()},
 			},
 			"name": schema.StringAttribute{
-				MarkdownDescription: "Name of the group, unique in the account. Renaming updates the group in place.",
+				MarkdownDescription: "Name of the group, unique in the account: 1 to 255 characters (letters, not bytes), not only spaces. Renaming updates the group in place.",
 				Required:            true,
-				Validators:          []validator.String{stringvalidator.LengthAtLeast(1), stringvalidator.LengthAtMost(255)},
+				Validators:          groupNameValidators(),
 			},
 			"policies": policiesSchema("the group's members"),
 			"created_on": schema.StringAttribute{

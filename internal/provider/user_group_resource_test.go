@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -209,5 +210,20 @@ resource "iam_user_group" "g" {
 				},
 			},
 		},
+	})
+}
+
+// TestAccUserGroupNameCountsCharacters: the 255-character limit of a group name counts characters,
+// not bytes: 255 "é" (510 bytes) plan, apply and read back unchanged.
+func TestAccUserGroupNameCountsCharacters(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	name := strings.Repeat("é", 255)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:           env.ProviderConfig() + fmt.Sprintf("resource \"iam_user_group\" \"x\" {\n  name = %q\n}\n", name),
+			Check:            resource.TestCheckResourceAttr("iam_user_group.x", "name", name),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PostApplyPostRefresh: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+		}},
 	})
 }

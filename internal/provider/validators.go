@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -28,7 +29,19 @@ func organizationIDValidator() validator.String {
 	return stringvalidator.RegexMatches(uuidPattern, "must be a ClickHouse organization ID: a lowercase UUID such as 3b0a4d56-1f2e-4c3d-9a8b-7c6d5e4f3a2b")
 }
 
-const maxEmailLength = 90 // the API's limit
+const (
+	maxEmailLength     = 90  // the API's limit, in characters
+	maxGroupNameLength = 255 // the API's limit, in characters
+)
+
+// groupNameValidators: 1 to 255 characters counted as letters (a name of 255 "é" is 510 bytes and
+// valid), and not only whitespace, which the API refuses as an empty name.
+func groupNameValidators() []validator.String {
+	return []validator.String{
+		stringvalidator.UTF8LengthBetween(1, maxGroupNameLength),
+		stringvalidator.RegexMatches(regexp.MustCompile(`\S`), "must contain a character other than spaces (the API trims them and refuses an empty name)"),
+	}
+}
 
 func accountIDValidator() validator.String {
 	return stringvalidator.RegexMatches(accountIDPattern, "must be an account ID: 32 lowercase hexadecimal characters")
@@ -40,8 +53,8 @@ func hexIDValidator(what string) validator.String {
 
 // checkEmail returns why s is not an address the API accepts, or "".
 func checkEmail(s string) string {
-	if len(s) > maxEmailLength {
-		return fmt.Sprintf("must be at most %d characters (the API's limit); got %d", maxEmailLength, len(s))
+	if n := utf8.RuneCountInString(s); n > maxEmailLength {
+		return fmt.Sprintf("must be at most %d characters (the API's limit); got %d", maxEmailLength, n)
 	}
 	addr, err := mail.ParseAddress(s)
 	if err != nil || addr.Address != s || addr.Name != "" {
@@ -77,7 +90,7 @@ func checkBaseURL(s string) string {
 		return fmt.Sprintf("must be an absolute URL such as \"https://api.cloudflare.com/client/v4\"; got %q", s)
 	}
 	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return fmt.Sprintf("must not carry a query, fragment or user info; got %q", s)
+		return fmt.Sprintf("must not carry a query, fragment or user info; got %q", u.Redacted()) // never a password
 	}
 	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
 		return fmt.Sprintf("must use https; plain http is accepted only for a loopback host such as 127.0.0.1 (a local emulator); got %q", s)

@@ -32,3 +32,12 @@ func TestCheckBaseURL(t *testing.T) {
 		}
 	}
 }
+
+// A base_url with a password in it is refused without printing the password: the diagnostic is
+// shown in the console and CI logs like any other.
+func TestCheckBaseURLHidesUserInfoPassword(t *testing.T) {
+	msg := checkBaseURL("https://ops:hunter2-proxy-secret@proxy.example.com/client/v4")
+	if msg == "" || strings.Contains(msg, "hunter2-proxy-secret") {
+		t.Fatalf("checkBaseURL = %q; want a refusal without the password", msg)
+	}
+}
