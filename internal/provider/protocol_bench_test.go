@@ -6,7 +6,6 @@ import (
 	"math/big"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -26,7 +25,10 @@ func newProtocolBench(b testing.TB) *protocolBench {
 	b.Helper()
 	ctx := context.Background()
 	env := newTestEnv(b, emulator.Options{})
-	server := providerserver.NewProtocol6(New("bench")())()
+	server, err := NewServer("bench")()
+	if err != nil {
+		b.Fatal(err)
+	}
 	sch, err := server.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil || diagsHaveError(sch.Diagnostics) {
 		b.Fatalf("GetProviderSchema: %v %v", err, sch.Diagnostics)

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -25,7 +24,7 @@ type protoProvider struct {
 func newProtoProvider(t testing.TB, e *testEnv, settings map[string]tftypes.Value) *protoProvider {
 	t.Helper()
 	ctx := context.Background()
-	srv, err := providerserver.NewProtocol6WithError(New("test")())()
+	srv, err := NewServer("test")()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/iamkit/terraform-provider-iam/internal/client"
@@ -20,7 +19,7 @@ const testToken = "test-token-5f1c0c5e9d1b4e2a" // distinctive, so log tests can
 // testAccProtoV6ProviderFactories runs the provider in-process; terraform-plugin-testing drives the
 // real terraform CLI against it.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"iam": providerserver.NewProtocol6WithError(New("test")()),
+	"iam": NewServer("test"),
 }
 
 // TestMain refuses to run acceptance tests without a terraform CLI on PATH instead of letting
