@@ -56,5 +56,6 @@ func quietLogDefaults(environ []string) map[string]string {
 	}
 	// The framework's and the protocol's subsystem loggers check their own level before doing any
 	// work; unset, it defaults to "log everything" and every TRACE call builds its fields first.
-	return map[string]string{"TF_LOG_SDK": "OFF", "TF_LOG_PROVIDER": "OFF", "TF_LOG_SDK_FRAMEWORK": "OFF", "TF_LOG_SDK_PROTO": "OFF"}
+	// The provider's logger (and the API client's subsystem under it) reads TF_LOG_PROVIDER_IAM.
+	return map[string]string{"TF_LOG_SDK": "OFF", "TF_LOG_PROVIDER": "OFF", "TF_LOG_PROVIDER_IAM": "OFF", "TF_LOG_SDK_FRAMEWORK": "OFF", "TF_LOG_SDK_PROTO": "OFF"}
 }

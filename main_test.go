@@ -4,7 +4,10 @@ import "testing"
 
 func TestQuietLogDefaults(t *testing.T) {
 	got := quietLogDefaults([]string{"HOME=/root", "PATH=/bin"})
-	for _, k := range []string{"TF_LOG_SDK", "TF_LOG_PROVIDER", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_SDK_PROTO"} {
+	// The provider's own logger reads TF_LOG_PROVIDER_IAM (terraform-plugin-go names it after the
+	// provider address), not TF_LOG_PROVIDER: without it every API request and answer was formatted
+	// as JSON at TRACE and sent to terraform, which dropped it.
+	for _, k := range []string{"TF_LOG_SDK", "TF_LOG_PROVIDER", "TF_LOG_PROVIDER_IAM", "TF_LOG_SDK_FRAMEWORK", "TF_LOG_SDK_PROTO"} {
 		// The subsystem loggers (framework, proto) do not inherit TF_LOG_SDK's level for their
 		// early "would this log?" check: without their own OFF every TRACE call does its work.
 		if got[k] != "OFF" {
