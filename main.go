@@ -5,6 +5,7 @@ import (
 	"flag"
 	"log"
 	"os"
+	runtimedebug "runtime/debug"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -27,6 +28,7 @@ func main() {
 	for k, v := range quietLogDefaults(os.Environ()) {
 		_ = os.Setenv(k, v)
 	}
+	setGCPercent(os.Getenv)
 
 	// What providerserver.Serve does, with the provider's own protocol server (provider.NewServer).
 	server, err := provider.NewServer(version)()
@@ -40,6 +42,19 @@ func main() {
 	err = tf6server.Serve("registry.terraform.io/iamkit/iam", func() tfprotov6.ProviderServer { return server }, opts...)
 	if err != nil {
 		log.Fatal(err.Error())
+	}
+}
+
+// gcPercent is the garbage collector's target unless GOGC is set. Between requests the provider's
+// heap is about 5 MiB, so Go's default (100) collects after every few MiB of allocation: over a
+// hundred collections in one no-change plan of 500 members, a fifth of the provider's CPU. At 200 the
+// heap may grow to three times what is live instead of twice.
+const gcPercent = 200
+
+// setGCPercent sets the collector's target to gcPercent unless the user set GOGC.
+func setGCPercent(getenv func(string) string) {
+	if getenv("GOGC") == "" {
+		runtimedebug.SetGCPercent(gcPercent)
 	}
 }
 

@@ -1,6 +1,9 @@
 package main
 
-import "testing"
+import (
+	runtimedebug "runtime/debug"
+	"testing"
+)
 
 func TestQuietLogDefaults(t *testing.T) {
 	got := quietLogDefaults([]string{"HOME=/root", "PATH=/bin"})
@@ -18,5 +21,17 @@ func TestQuietLogDefaults(t *testing.T) {
 		if got := quietLogDefaults([]string{asked}); got != nil {
 			t.Fatalf("%s: %v, want the defaults left alone", asked, got)
 		}
+	}
+}
+
+func TestSetGCPercent(t *testing.T) {
+	defer runtimedebug.SetGCPercent(runtimedebug.SetGCPercent(100))
+	setGCPercent(func(string) string { return "" })
+	if got := runtimedebug.SetGCPercent(100); got != gcPercent {
+		t.Errorf("GOGC unset: GC percent %d, want %d", got, gcPercent)
+	}
+	setGCPercent(func(k string) string { return map[string]string{"GOGC": "50"}[k] })
+	if got := runtimedebug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC set: GC percent changed to %d; the user's GOGC must win", got)
 	}
 }
