@@ -142,10 +142,12 @@ func (r *accountMemberResource) ModifyPlan(ctx context.Context, req resource.Mod
 		r.checkStatusChange(ctx, req, resp)
 	}
 	r.warnManagedTwice(accountID, email, resp)
-	planned, prior := setAttrs[idSet](ctx, req, "roles", &resp.Diagnostics)
-	if !resp.Diagnostics.HasError() && !planned.IsUnknown() {
-		r.pd.checkCatalogIDs(ctx, plannedAccountID(ctx, resp), catalogRoles, path.Root("roles"),
-			newIDs(knownStrings(planned), knownStrings(prior)), &resp.Diagnostics)
+	if !unchangedSincePrior(req, "roles") {
+		planned, prior := setAttrs[idSet](ctx, req, "roles", &resp.Diagnostics)
+		if !resp.Diagnostics.HasError() && !planned.IsUnknown() {
+			r.pd.checkCatalogIDs(ctx, plannedAccountID(ctx, resp), catalogRoles, path.Root("roles"),
+				newIDs(knownStrings(planned), knownStrings(prior)), &resp.Diagnostics)
+		}
 	}
 	r.pd.checkPolicyIDs(ctx, req, resp)
 }

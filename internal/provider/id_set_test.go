@@ -122,10 +122,11 @@ func allocations(t *testing.T, pb *protocolBench, typeName string, state, config
 	return read, plan
 }
 
-// leastAllocs is the smallest allocation count of three runs of f.
+// leastAllocs is the smallest allocation count of ten runs of f: AllocsPerRun counts the whole
+// process, and goroutines that earlier acceptance tests left behind can allocate during any one run.
 func leastAllocs(f func()) float64 {
 	least := testing.AllocsPerRun(1, f)
-	for range 2 {
+	for range 9 {
 		least = min(least, testing.AllocsPerRun(1, f))
 	}
 	return least
@@ -149,8 +150,9 @@ func TestRefreshAndPlanOfLargeMembershipAllocations(t *testing.T) {
 }
 
 // A member's refresh that finds what the state holds writes nothing (State.Set rewrites and checks
-// the whole value), and its plan reads only the attributes its checks need: 3,177 and 5,655
-// allocations before, about 2,400 and 4,850 now (a refresh answered from the account listing,
+// the whole value), and its plan reads only the attributes its checks need, and skips the ID checks
+// of roles and policies the plan holds as the state does: 3,177 and 5,655 allocations before,
+// about 2,400 and 4,600 now (4,850 before that skip; a refresh answered from the account listing,
 // without HTTP, as for every member after the first few). Every member of a large account pays this on
 // every plan.
 func TestRefreshAndPlanOfMemberAllocations(t *testing.T) {
@@ -169,7 +171,7 @@ func TestRefreshAndPlanOfMemberAllocations(t *testing.T) {
 	if read > 2800 {
 		t.Errorf("ReadResource of an unchanged member: %.0f allocations, want under 2,800", read)
 	}
-	if plan > 5200 {
-		t.Errorf("PlanResourceChange of an unchanged member: %.0f allocations, want under 5,200", plan)
+	if plan > 4850 {
+		t.Errorf("PlanResourceChange of an unchanged member: %.0f allocations, want under 4,850", plan)
 	}
 }

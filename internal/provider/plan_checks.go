@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/iamkit/terraform-provider-iam/internal/client"
 )
@@ -119,6 +120,26 @@ func policyIDs(ctx context.Context, set types.Set, diags *diag.Diagnostics) (per
 	return permissionGroups, resourceGroups
 }
 
+// unchangedSincePrior reports whether the plan holds the small attribute name exactly as the prior
+// state does: then nothing in it is new and the checks of new IDs have nothing to convert. It
+// compares the raw values (tftypes compares sets element against element: not for large sets).
+func unchangedSincePrior(req resource.ModifyPlanRequest, name string) bool {
+	if req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return false
+	}
+	planned, err := req.Plan.Raw.ApplyTerraform5AttributePathStep(tftypes.AttributeName(name))
+	if err != nil {
+		return false
+	}
+	prior, err := req.State.Raw.ApplyTerraform5AttributePathStep(tftypes.AttributeName(name))
+	if err != nil {
+		return false
+	}
+	p, ok := planned.(tftypes.Value)
+	q, ok2 := prior.(tftypes.Value)
+	return ok && ok2 && p.Equal(q)
+}
+
 // setAttrs reads one set attribute from the plan and, when there is one, the prior state.
 // Without a prior state, prior is T's zero value: null.
 func setAttrs[T basetypes.SetValuable](ctx context.Context, req resource.ModifyPlanRequest, name string, diags *diag.Diagnostics) (planned, prior T) {
@@ -138,7 +159,7 @@ func plannedAccountID(ctx context.Context, resp *resource.ModifyPlanResponse) st
 
 // checkPolicyIDs checks the permission group and resource group IDs new in the planned policies.
 func (pd *providerData) checkPolicyIDs(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if pd == nil || req.Plan.Raw.IsNull() {
+	if pd == nil || req.Plan.Raw.IsNull() || unchangedSincePrior(req, "policies") {
 		return
 	}
 	planned, prior := setAttrs[types.Set](ctx, req, "policies", &resp.Diagnostics)
