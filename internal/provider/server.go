@@ -11,11 +11,13 @@ import (
 )
 
 // protocolServer is what the framework's protocol server implements and terraform-plugin-go looks
-// for: the provider's RPCs plus the optional list resources, actions and state stores.
+// for: the provider's RPCs plus list resources, actions and state stores (which terraform-plugin-go
+// finds by their methods).
 type protocolServer interface {
-	tfprotov6.ProviderServerWithListResource
-	tfprotov6.ProviderServerWithActions
-	tfprotov6.ProviderServerWithStateStores
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+	tfprotov6.ActionServer
+	tfprotov6.StateStoreServer
 }
 
 // NewServer returns the provider's protocol server: the framework's, except that the framework

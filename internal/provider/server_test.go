@@ -54,12 +54,13 @@ func TestServerKeepsNoAnsweredRequestContext(t *testing.T) {
 	type key struct{}
 	for name, call := range calls {
 		t.Run(name, func(t *testing.T) {
-			payload := new([1 << 20]byte)
-			kept := weak.Make(payload)
-			ctx, cancel := context.WithCancel(context.WithValue(context.Background(), key{}, payload))
-			call(ctx)
-			cancel() // as gRPC does when the request is answered
-			payload, ctx = nil, nil
+			kept := func() weak.Pointer[[1 << 20]byte] {
+				payload := new([1 << 20]byte)
+				ctx, cancel := context.WithCancel(context.WithValue(context.Background(), key{}, payload))
+				defer cancel() // as gRPC does when the request is answered
+				call(ctx)
+				return weak.Make(payload)
+			}()
 			runtime.GC()
 			runtime.GC()
 			if kept.Value() != nil {
