@@ -49,7 +49,7 @@ func main() {
 // heap is about 5 MiB, so Go's default (100) collects after every few MiB of allocation: over a
 // hundred collections in one no-change plan of 500 members. 150 (the heap may grow to two and a half
 // times what is live) takes about an eighth off a plan's provider CPU; 200 took no more, and the
-// peak of a 2,000-person iam_account_members plan grew past 150 MiB.
+// peak of a 2,000-person iam_account_members run grew past 150 MiB.
 const gcPercent = 150
 
 // setGCPercent sets the collector's target to gcPercent unless the user set GOGC.
