@@ -50,6 +50,12 @@ func TestServerKeepsNoAnsweredRequestContext(t *testing.T) {
 		"ReadDataSource": func(ctx context.Context) {
 			_, _ = srv.ReadDataSource(ctx, &tfprotov6.ReadDataSourceRequest{TypeName: typeName})
 		},
+		"GenerateResourceConfig": func(ctx context.Context) {
+			_, _ = srv.GenerateResourceConfig(ctx, &tfprotov6.GenerateResourceConfigRequest{TypeName: typeName})
+		},
+		"ValidateListResourceConfig": func(ctx context.Context) {
+			_, _ = srv.(tfprotov6.ListResourceServer).ValidateListResourceConfig(ctx, &tfprotov6.ValidateListResourceConfigRequest{TypeName: typeName})
+		},
 	}
 	type key struct{}
 	for name, call := range calls {
