@@ -2,8 +2,10 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"runtime"
 	"testing"
+	"time"
 	"weak"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -73,5 +75,38 @@ func TestServerKeepsNoAnsweredRequestContext(t *testing.T) {
 				t.Errorf("%s: the request's context is still reachable after the request was answered", name)
 			}
 		})
+	}
+}
+
+// TestRequestContextForwardsUntilAnswered: during the request the framework's context carries the
+// request's values and its cancellation (an interrupted terraform, StopProvider), also to a child
+// the framework derives from it, as its registerContext does; once answered it carries nothing.
+func TestRequestContextForwardsUntilAnswered(t *testing.T) {
+	type key struct{}
+	outer, cancel := context.WithCancel(context.WithValue(context.Background(), key{}, "logger"))
+	var seen context.Context
+	_, err := withRequestContext(outer, "request", func(ctx context.Context, _ string) (string, error) {
+		seen = ctx
+		if v := ctx.Value(key{}); v != "logger" {
+			t.Errorf("during the request Value = %v, want the request's value", v)
+		}
+		child, stop := context.WithCancel(ctx)
+		defer stop()
+		cancel()
+		select {
+		case <-child.Done():
+			return "", child.Err()
+		case <-time.After(10 * time.Second):
+			return "", errors.New("cancelling the request did not reach a context derived from the framework's")
+		}
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if v := seen.Value(key{}); v != nil {
+		t.Errorf("after the answer Value = %v, want nil (nothing of the request kept)", v)
+	}
+	if !errors.Is(seen.Err(), context.Canceled) {
+		t.Errorf("after the answer Err = %v, want context.Canceled", seen.Err())
 	}
 }
